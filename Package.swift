@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "mashlink",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "LinkCrypto", targets: ["LinkCrypto"]),
+        .executable(name: "mashlink-bench", targets: ["mashlink-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // libcrypto from the system (Debian: libssl-dev). All cryptography goes through it.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        // The safe Swift API over libcrypto. The only module allowed to hold unsafe pointer code.
+        .target(
+            name: "LinkCrypto",
+            dependencies: ["COpenSSL"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "mashlink-bench",
+            dependencies: [
+                "LinkCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LinkCryptoTests",
+            dependencies: ["LinkCrypto"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
