@@ -41,29 +41,20 @@ public enum HKDFSHA256 {
         guard let ctx = EVP_KDF_CTX_new(FetchedAlgorithms.shared.hkdf) else { throw openSSLError("EVP_KDF_CTX_new") }
         defer { EVP_KDF_CTX_free(ctx) }
         var mode = mode
-        var salt = salt, info = info
-        let ok: Int32 = key.withUnsafeBytes { keyBytes in
-            salt.withUnsafeMutableBytes { saltBytes in
-                info.withUnsafeMutableBytes { infoBytes in
-                    "SHA256".withCString { digest in
+        let ok: Int32 = withUnsafeMutablePointer(to: &mode) { modePointer in
+            key.withUnsafeBytes { keyBytes in
+                salt.withUnsafeBytes { saltBytes in
+                    info.withUnsafeBytes { infoBytes in
                         var params: [OSSL_PARAM] = [
-                            OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
-                            OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, UnsafeMutablePointer(mutating: digest), 0),
+                            mashlink_param_hkdf_mode(modePointer),
+                            mashlink_param_digest_sha256(),
                             // libcrypto wants a key even when it is empty (RFC 5869 allows an empty IKM).
-                            OSSL_PARAM_construct_octet_string(
-                                OSSL_KDF_PARAM_KEY, UnsafeMutableRawPointer(mutating: keyBytes.nonNilBase), keyBytes.count),
+                            mashlink_param_hkdf_key(keyBytes.nonNilBase, keyBytes.count),
                         ]
-                        if !saltBytes.isEmpty {
-                            params.append(OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, saltBytes.baseAddress, saltBytes.count))
-                        }
-                        if !infoBytes.isEmpty {
-                            params.append(OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, infoBytes.baseAddress, infoBytes.count))
-                        }
+                        if !saltBytes.isEmpty { params.append(mashlink_param_hkdf_salt(saltBytes.nonNilBase, saltBytes.count)) }
+                        if !infoBytes.isEmpty { params.append(mashlink_param_hkdf_info(infoBytes.nonNilBase, infoBytes.count)) }
                         params.append(OSSL_PARAM_construct_end())
-                        return params.withUnsafeBufferPointer { paramList in
-                            guard EVP_KDF_CTX_set_params(ctx, paramList.baseAddress) == 1 else { return 0 }
-                            return 1
-                        }
+                        return params.withUnsafeBufferPointer { EVP_KDF_CTX_set_params(ctx, $0.baseAddress) }
                     }
                 }
             }

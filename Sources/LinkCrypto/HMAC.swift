@@ -37,10 +37,7 @@ public final class HMACSHA256Context {
         }
         context = ctx
         let ok = key.bytes.withUnsafeBytes { keyBytes in
-            "SHA256".withCString { digestName in
-                OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, UnsafeMutablePointer(mutating: digestName), 0)
-                    .withParams { params in EVP_MAC_init(ctx, keyBytes.nonNilBase, keyBytes.count, params) }
-            }
+            mashlink_param_digest_sha256().withParams { params in EVP_MAC_init(ctx, keyBytes.nonNilBase, keyBytes.count, params) }
         }
         precondition(ok == 1, "EVP_MAC_init failed: \(openSSLError("EVP_MAC_init"))")
     }
