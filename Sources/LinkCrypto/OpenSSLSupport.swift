@@ -52,3 +52,9 @@ final class FetchedAlgorithms: @unchecked Sendable {
         self.chaCha20Poly1305 = chaCha
     }
 }
+
+/// The libcrypto this process runs with, for benchmark and diagnostic output.
+public enum OpenSSLVersion {
+    /// For example "OpenSSL 3.0.19 27 Jan 2026".
+    public static var text: String { String(cString: OpenSSL_version(OPENSSL_VERSION)) }
+}

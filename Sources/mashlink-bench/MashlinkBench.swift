@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// Benchmarks that print figures; tests never time anything.
+@main
+struct MashlinkBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mashlink-bench",
+        abstract: "Speed and memory figures for mashlink, in the units of the anchors they are compared with.",
+        subcommands: [CryptoBenchmark.self])
+}
