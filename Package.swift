@@ -11,6 +11,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LinkCrypto", targets: ["LinkCrypto"]),
+        .library(name: "Normalisation", targets: ["Normalisation"]),
+        .library(name: "Tokenisation", targets: ["Tokenisation"]),
+        .executable(name: "mashlink-agency", targets: ["mashlink-agency"]),
         .executable(name: "mashlink-bench", targets: ["mashlink-bench"]),
     ],
     dependencies: [
@@ -29,6 +32,26 @@ let package = Package(
             dependencies: ["COpenSSL"],
             swiftSettings: strictSettings
         ),
+        // Pure text normalisation of subject identifiers: no I/O beyond its own tables, no keys.
+        .target(
+            name: "Normalisation",
+            resources: [.copy("Resources")],
+            swiftSettings: strictSettings
+        ),
+        // Linkage schema, encoders (keyed tokens, Bloom filters) and the batch format.
+        .target(
+            name: "Tokenisation",
+            dependencies: ["LinkCrypto", "Normalisation"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "mashlink-agency",
+            dependencies: [
+                "Tokenisation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "mashlink-bench",
             dependencies: [
@@ -41,6 +64,16 @@ let package = Package(
             name: "LinkCryptoTests",
             dependencies: ["LinkCrypto"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TokenisationTests",
+            dependencies: ["Tokenisation"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "NormalisationTests",
+            dependencies: ["Normalisation"],
             swiftSettings: strictSettings
         ),
     ],

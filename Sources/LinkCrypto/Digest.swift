@@ -20,8 +20,10 @@ public enum SHA256 {
     }
 
     /// Streaming SHA-256 for data that does not fit in memory at once (batch files).
-    public struct Hasher: ~Copyable {
+    /// Mutable state, so not `Sendable`; ``finalize()`` may be called once.
+    public final class Hasher {
         private let context: OpaquePointer
+        private var finalized = false
 
         /// Starts a new digest.
         public init() {
@@ -32,14 +34,17 @@ public enum SHA256 {
         }
 
         /// Adds `data` to the digest.
-        public mutating func update(_ data: some Collection<UInt8>) {
+        public func update(_ data: some Collection<UInt8>) {
+            precondition(!finalized, "SHA256.Hasher used after finalize()")
             withBytes(data) { input in
                 precondition(EVP_DigestUpdate(context, input.nonNilBase, input.count) == 1, "EVP_DigestUpdate failed")
             }
         }
 
         /// Finishes the digest. The hasher cannot be used afterwards.
-        public consuming func finalize() -> [UInt8] {
+        public func finalize() -> [UInt8] {
+            precondition(!finalized, "SHA256.Hasher finalized twice")
+            finalized = true
             var out = [UInt8](repeating: 0, count: SHA256.byteCount)
             var outLength: UInt32 = 0
             let ok = out.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &outLength) }

@@ -107,7 +107,7 @@ struct PrimitivesTests {
     @Test("SHA-256 of 'abc' (FIPS 180-2 appendix B.1) and streaming equals one-shot")
     func sha256() {
         #expect(Hex.encode(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        var hasher = SHA256.Hasher()
+        let hasher = SHA256.Hasher()
         hasher.update(Array("a".utf8))
         hasher.update(Array("bc".utf8))
         #expect(hasher.finalize() == SHA256.hash(Array("abc".utf8)))

@@ -1,0 +1,77 @@
+import Foundation
+
+/// The first line of a batch: who made it, under which keys and schema. Everything in it is public.
+public struct BatchHeader: Sendable, Hashable, Codable {
+    /// The batch format this build writes.
+    public static let currentVersion = 1
+    /// The format name, so that a wrong file is recognised at once.
+    public static let formatName = "mashlink-batch"
+
+    /// Always ``formatName``.
+    public var format: String
+    /// The batch format version.
+    public var version: Int
+    /// A fresh random id (replays are refused by it and by the content digest).
+    public var batchID: String
+    /// The agency's registered name at the hub.
+    public var agency: String
+    /// When the batch was made (ISO 8601, UTC).
+    public var createdAt: String
+    /// The date age bands were computed on (ISO 8601 date).
+    public var batchDate: String
+    /// The id of the linkage key every token is keyed by.
+    public var linkageKeyID: String
+    /// The id of the agency's Ed25519 signing key.
+    public var signingKeyID: String
+    /// The id of the hub release key payloads are sealed to.
+    public var hubReleaseKeyID: String
+    /// The linkage schema's canonical digest.
+    public var schemaDigest: String
+    /// Per-field encoding digests: the hub compares a field across batches only where these agree.
+    public var fieldDigests: [String: String]
+    /// Bloom-filter parameters, so the hub can check filter lengths.
+    public var bloom: BloomParameters
+
+    /// Makes a header for a new batch.
+    public init(
+        batchID: String, agency: String, createdAt: String, batchDate: String, linkageKeyID: String, signingKeyID: String,
+        hubReleaseKeyID: String, schema: LinkageSchema
+    ) {
+        format = Self.formatName
+        version = Self.currentVersion
+        self.batchID = batchID
+        self.agency = agency
+        self.createdAt = createdAt
+        self.batchDate = batchDate
+        self.linkageKeyID = linkageKeyID
+        self.signingKeyID = signingKeyID
+        self.hubReleaseKeyID = hubReleaseKeyID
+        schemaDigest = schema.digest
+        fieldDigests = schema.fieldDigests
+        bloom = schema.bloom
+    }
+
+    /// The header as one line of canonical (key-sorted) JSON.
+    func line() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Plain strings and integers always encode.
+        return Array(try! encoder.encode(self)) + [0x0a]
+    }
+}
+
+/// The last line of a batch: the record count, the SHA-256 of every byte before this line, and the
+/// agency's Ed25519 signature over both.
+struct BatchTrailer: Codable {
+    struct Body: Codable {
+        var records: Int
+        var digest: String
+        var signature: String
+    }
+    var trailer: Body
+
+    /// The exact bytes signed: a domain label, the content digest and the record count.
+    static func signedMessage(digest: String, records: Int) -> [UInt8] {
+        Array("mashlink-batch-v1\n\(digest)\n\(records)\n".utf8)
+    }
+}

@@ -1,0 +1,66 @@
+/// A Bloom filter of `bitCount` bits stored in 64-bit words, so that similarity is a popcount.
+public struct BloomFilter: Sendable, Hashable {
+    /// The bits, least significant bit of word 0 first.
+    public private(set) var words: [UInt64]
+    /// The filter length in bits (a multiple of 64).
+    public let bitCount: Int
+
+    /// An empty filter of `bitCount` bits (rounded up to a multiple of 64).
+    public init(bitCount: Int) {
+        let wordCount = (bitCount + 63) / 64
+        self.bitCount = wordCount * 64
+        words = [UInt64](repeating: 0, count: wordCount)
+    }
+
+    /// A filter from its serialised bytes (little-endian words), as ``bytes`` produces.
+    public init?(bytes: [UInt8]) {
+        guard !bytes.isEmpty, bytes.count % 8 == 0 else { return nil }
+        var words = [UInt64](repeating: 0, count: bytes.count / 8)
+        for i in words.indices {
+            var w: UInt64 = 0
+            for b in 0..<8 { w |= UInt64(bytes[i * 8 + b]) << (8 * UInt64(b)) }
+            words[i] = w
+        }
+        self.words = words
+        bitCount = bytes.count * 8
+    }
+
+    /// Sets bit `position` (taken modulo the length).
+    public mutating func set(_ position: Int) {
+        let p = position % bitCount
+        words[p >> 6] |= 1 << UInt64(p & 63)
+    }
+
+    /// True if bit `position` is set.
+    public func isSet(_ position: Int) -> Bool {
+        let p = position % bitCount
+        return words[p >> 6] & (1 << UInt64(p & 63)) != 0
+    }
+
+    /// The number of set bits.
+    public var popcount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// True if no bit is set (the field was empty).
+    public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+
+    /// The Dice coefficient 2|A∧B| / (|A| + |B|); 0 when both are empty.
+    public func dice(_ other: BloomFilter) -> Double {
+        precondition(other.words.count == words.count, "Bloom filters of different lengths cannot be compared")
+        var both = 0, total = 0
+        for i in words.indices {
+            both += (words[i] & other.words[i]).nonzeroBitCount
+            total += words[i].nonzeroBitCount + other.words[i].nonzeroBitCount
+        }
+        return total == 0 ? 0 : 2 * Double(both) / Double(total)
+    }
+
+    /// Serialised form: the words as little-endian bytes.
+    public var bytes: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(words.count * 8)
+        for w in words {
+            for b in 0..<8 { out.append(UInt8(truncatingIfNeeded: w >> (8 * UInt64(b)))) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,63 @@
+public import LinkCrypto
+
+/// Whether a subject was a child or an adult on the batch date: the only clear attribute that leaves
+/// an agency, because the threshold rules (child thresholds versus s42) depend on it.
+public enum AgeBand: String, Sendable, Hashable, Codable {
+    case child, adult
+}
+
+/// One record as it leaves the agency: an opaque reference, keyed tokens, keyed Bloom filters and
+/// sealed payload tiers. No clear identifier and no clear date of birth.
+public struct EncodedRecord: Sendable, Hashable {
+    /// Opaque record reference: 16 bytes of HMAC of the agency's record id, hex. The agency can
+    /// recompute it to find its own record when a release names it; nobody else can invert it.
+    public var reference: String
+    /// Child or adult on the batch date, if the date of birth was known.
+    public var ageBand: AgeBand?
+    /// Keyed tokens by name (see ``TokenName``); several values for multi-valued variants.
+    public var tokens: [String: [Token]]
+    /// Keyed Bloom filters by field name (`given`, `surname`, `address`).
+    public var filters: [String: BloomFilter]
+    /// Sealed payload by tier.
+    public var payload: [PayloadTier: HPKE.Envelope]
+
+    /// Makes a record.
+    public init(
+        reference: String, ageBand: AgeBand?, tokens: [String: [Token]], filters: [String: BloomFilter],
+        payload: [PayloadTier: HPKE.Envelope]
+    ) {
+        self.reference = reference
+        self.ageBand = ageBand
+        self.tokens = tokens
+        self.filters = filters
+        self.payload = payload
+    }
+}
+
+/// The names of the tokens a record can carry. Documented in docs/formats.md; the matching
+/// module relies on them.
+public enum TokenName {
+    public static let given = "given"
+    public static let givenCanonical = "given.canonical"
+    public static let givenPhonetic = "given.phonetic"
+    public static let middle = "middle"
+    public static let surname = "surname"
+    public static let surnamePart = "surname.part"
+    public static let surnamePhonetic = "surname.phonetic"
+    public static let dob = "dob"
+    public static let dobSwapped = "dob.swapped"
+    public static let dobYearMonth = "dob.ym"
+    public static let sex = "sex"
+    public static let postcode = "postcode"
+    public static let postcodeSector = "postcode.sector"
+    public static let postcodeDistrict = "postcode.district"
+    public static let houseAndPostcode = "house+postcode"
+    public static let nhs = "nhs"
+    public static let other = "other"
+    /// Composite blocking keys: phonetic surname with birth year; canonical given name with postcode
+    /// district; phonetic surname with given-name initial. Composites leak less to frequency analysis
+    /// than their parts would.
+    public static let blockSurnameYear = "block.surname.phonetic+year"
+    public static let blockGivenDistrict = "block.given.canonical+district"
+    public static let blockSurnameInitial = "block.surname.phonetic+initial"
+}

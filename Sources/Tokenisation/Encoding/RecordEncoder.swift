@@ -1,0 +1,235 @@
+import Foundation
+public import LinkCrypto
+public import Normalisation
+
+/// Why a row could not be tokenised. The reason names the column, never its value.
+public struct RowRejection: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The reason, in words an agency data officer can act on.
+    public let reason: String
+
+    /// A rejection with `reason`.
+    public init(_ reason: String) { self.reason = reason }
+
+    public var description: String { reason }
+}
+
+/// Turns one input row into an ``EncodedRecord``: normalises each identifier, encodes it under the
+/// linkage key, and seals each payload tier to the hub's release key.
+///
+/// Holds HMAC contexts, so it is not `Sendable`; a parallel tokeniser makes one per task.
+public final class RecordEncoder {
+    /// Bumped whenever normalisation changes what a value encodes to; part of every field digest.
+    public static let normalisationVersion = 1
+
+    private let schema: LinkageSchema
+    private let hubReleaseKey: X25519.PublicKey
+    private let batchDate: CalendarDate
+    private let indices: [FieldKind: [Int]]
+    private let tierIndices: [PayloadTier: [(name: String, index: Int)]]
+    private let referenceContext: HMACSHA256Context
+    private var encoders: [String: KeyedEncoder] = [:]
+    private let key: LinkageKey
+    private let nicknames = Nicknames.standard
+    private let families = TransliterationFamilies.standard
+
+    /// An encoder for rows with `header`, checked against `schema`.
+    public init(
+        schema: LinkageSchema, header: [String], key: LinkageKey, hubReleaseKey: X25519.PublicKey, batchDate: CalendarDate
+    ) throws(TokenisationError) {
+        try schema.validate(header: header)
+        guard !schema.columns(for: .recordID).isEmpty else {
+            throw .invalidSchema("no recordID column: mashlink needs the agency's own record id to make the opaque reference it returns on release")
+        }
+        guard schema.columns(for: .recordID).count == 1 else { throw .invalidSchema("only one column can be the recordID") }
+        var position: [String: Int] = [:]
+        for (i, name) in header.enumerated() { position[name] = i }
+        var indices: [FieldKind: [Int]] = [:]
+        for kind in FieldKind.allCases { indices[kind] = schema.columns(for: kind).compactMap { position[$0] } }
+        var tiers: [PayloadTier: [(String, Int)]] = [:]
+        for tier in PayloadTier.allCases {
+            let cols = schema.columns(for: tier).compactMap { name in position[name].map { (name, $0) } }
+            if !cols.isEmpty { tiers[tier] = cols }
+        }
+        self.schema = schema
+        self.hubReleaseKey = hubReleaseKey
+        self.batchDate = batchDate
+        self.indices = indices
+        self.tierIndices = tiers
+        self.key = key
+        referenceContext = HMACSHA256Context(key: key.subkey("record-reference"))
+    }
+
+    /// The opaque reference for an agency record id: what the agency recomputes to find its record.
+    public func reference(forRecordID id: String) -> String {
+        Hex.encode(referenceContext.authenticationCode(for: id.utf8).prefix(16))
+    }
+
+    private func encoder(_ purpose: String) -> KeyedEncoder {
+        if let e = encoders[purpose] { return e }
+        let e = KeyedEncoder(key: key, purpose: purpose)
+        encoders[purpose] = e
+        return e
+    }
+
+    private func values(_ kind: FieldKind, _ fields: [String]) -> [String] {
+        (indices[kind] ?? []).map { fields[$0].trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// Encodes one row, or says why it cannot be encoded.
+    public func encode(_ fields: [String]) -> Result<EncodedRecord, RowRejection> {
+        guard let id = values(.recordID, fields).first else {
+            return .failure(RowRejection("the record id column is empty; every row needs the agency's own id"))
+        }
+        var tokens: [String: [Token]] = [:]
+        var filters: [String: BloomFilter] = [:]
+        // `keyedAs` shares a key between token names whose values must be comparable with each other
+        // (a swapped date of birth with a date of birth, a surname part with a surname).
+        func add(_ name: String, _ value: String?, keyedAs purpose: String? = nil) {
+            guard let value, !value.isEmpty else { return }
+            let token = encoder(purpose ?? name).token(value)
+            if !(tokens[name]?.contains(token) ?? false) { tokens[name, default: []].append(token) }
+        }
+
+        // Date of birth first: its year may salt the filters.
+        var dob: ParsedDateOfBirth?
+        if let raw = values(.dateOfBirth, fields).first {
+            do { dob = try DateOfBirth.parse(raw, referenceDate: batchDate) } catch {
+                return .failure(RowRejection("date of birth: \(error)"))
+            }
+        }
+        let salt = schema.hardening.saltWithBirthYear ? dob.map { String($0.date.year) } ?? "" : ""
+        var ageBand: AgeBand?
+        if let d = dob?.date { ageBand = Self.age(of: d, on: batchDate) < 18 ? .child : .adult }
+        if let dob {
+            add(TokenName.dob, dob.date.compact)
+            add(TokenName.dobSwapped, dob.swapped?.compact, keyedAs: TokenName.dob)
+            add(TokenName.dobYearMonth, String(dob.date.compact.prefix(6)))
+        }
+
+        // Given names.
+        let givenRaw = values(.givenName, fields).joined(separator: " ")
+        let given = NameNormaliser.givenNames(givenRaw)
+        var givenCanonical: [String] = []
+        if let first = given.tokens.first {
+            add(TokenName.given, first)
+            givenCanonical = canonicalGiven(first)
+            for c in givenCanonical { add(TokenName.givenCanonical, c) }
+            for code in Phonetic.doubleMetaphone(first).codes where !code.isEmpty { add(TokenName.givenPhonetic, code) }
+            filters["given"] = encoder("given").bloom([first], parameters: schema.bloom, salt: salt)
+        }
+        let middle = given.tokens.dropFirst() + values(.middleNames, fields).flatMap { NameNormaliser.givenNames($0).tokens }
+        for m in middle { add(TokenName.middle, m) }
+
+        // Surname and former surname.
+        let surname = NameNormaliser.surname(values(.surname, fields).joined(separator: " "))
+        var surnamePhonetic: [String] = []
+        if !surname.isEmpty {
+            add(TokenName.surname, surname.full)
+            for v in surname.variants where v != surname.full { add(TokenName.surnamePart, v, keyedAs: TokenName.surname) }
+            surnamePhonetic = Phonetic.doubleMetaphone(surname.full).codes.filter { !$0.isEmpty }
+            for code in surnamePhonetic { add(TokenName.surnamePhonetic, code) }
+            filters["surname"] = encoder("surname").bloom([surname.full], parameters: schema.bloom, salt: salt)
+        }
+        for raw in values(.formerSurname, fields) {
+            let former = NameNormaliser.surname(raw)
+            guard !former.isEmpty else { continue }
+            add(TokenName.surnamePart, former.full, keyedAs: TokenName.surname)
+            for code in Phonetic.doubleMetaphone(former.full).codes where !code.isEmpty { add(TokenName.surnamePhonetic, code) }
+        }
+
+        // Sex.
+        if let raw = values(.sex, fields).first {
+            let sex = Sex(normalising: raw)
+            if sex.isKnown { add(TokenName.sex, String(sex.iso5218Code)) }
+        }
+
+        // Postcode: a UK postcode gives sector and district too; anything else is kept as an exact token only.
+        var district: String?
+        var postcodeCompact: String?
+        if let raw = values(.postcode, fields).first {
+            if let pc = try? UKPostcode(raw) {
+                postcodeCompact = pc.compact
+                district = pc.district
+                add(TokenName.postcodeSector, pc.sector)
+                add(TokenName.postcodeDistrict, pc.district)
+            } else {
+                postcodeCompact = TextFolding.compact(raw)
+            }
+            add(TokenName.postcode, postcodeCompact)
+        }
+
+        // Address.
+        let addressLines = values(.addressLine, fields)
+        var house = values(.houseNumber, fields).first.map { TextFolding.compact($0) }
+        var streetTokens: [String] = []
+        for line in addressLines {
+            let a = AddressNormaliser.normaliseLine(line)
+            if house == nil { house = a.houseNumber }
+            streetTokens += a.buildingTokens + a.streetTokens
+        }
+        if let house, !house.isEmpty, let postcodeCompact { add(TokenName.houseAndPostcode, house + "|" + postcodeCompact) }
+        if !streetTokens.isEmpty || house != nil {
+            filters["address"] = encoder("address").bloom(
+                [([house].compactMap { $0 } + streetTokens).joined(separator: " ")], parameters: schema.bloom, salt: salt)
+        }
+
+        // NHS number and other identifiers.
+        if let raw = values(.nhsNumber, fields).first {
+            do { add(TokenName.nhs, try NHSNumber(raw).digits) } catch {
+                return .failure(RowRejection("NHS number: \(error)"))
+            }
+        }
+        for raw in values(.otherIdentifier, fields) { add(TokenName.other, TextFolding.compact(raw)) }
+
+        // Composite blocking keys.
+        if let year = dob?.date.year {
+            for code in surnamePhonetic { add(TokenName.blockSurnameYear, "\(code)|\(year)") }
+        }
+        if let district { for c in givenCanonical { add(TokenName.blockGivenDistrict, "\(c)|\(district)") } }
+        if let initial = given.initial { for code in surnamePhonetic { add(TokenName.blockSurnameInitial, "\(code)|\(initial)") } }
+
+        let identifying: Set<String> = [TokenName.given, TokenName.surname, TokenName.dob, TokenName.nhs, TokenName.postcode, TokenName.houseAndPostcode]
+        guard !identifying.isDisjoint(with: tokens.keys) else {
+            return .failure(RowRejection("no usable identifier: name, date of birth, NHS number and postcode are all empty or unusable"))
+        }
+
+        let reference = reference(forRecordID: id)
+        var payload: [PayloadTier: HPKE.Envelope] = [:]
+        for (tier, columns) in tierIndices {
+            let present = columns.filter { !fields[$0.index].isEmpty }
+            guard !present.isEmpty else { continue }
+            let object = Dictionary(uniqueKeysWithValues: present.map { ($0.name, fields[$0.index]) })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            do {
+                let plain = try encoder.encode(object)
+                payload[tier] = try HPKE.Envelope.seal(
+                    Array(plain), to: hubReleaseKey, info: Self.payloadInfo(reference: reference, tier: tier))
+            } catch {
+                return .failure(RowRejection("payload tier \(tier.rawValue) could not be sealed"))
+            }
+        }
+        return .success(EncodedRecord(reference: reference, ageBand: ageBand, tokens: tokens, filters: filters, payload: payload))
+    }
+
+    /// The HPKE `info` for a payload: binds the sealed tier to its record and tier, so the hub cannot
+    /// present one record's payload as another's.
+    public static func payloadInfo(reference: String, tier: PayloadTier) -> [UInt8] {
+        Array("mashlink-payload-v1|\(reference)|\(tier.rawValue)".utf8)
+    }
+
+    /// Nickname and spelling-family canonical forms of a first name (the name itself if it has none).
+    private func canonicalGiven(_ name: String) -> [String] {
+        var forms = Set(nicknames.canonicalForms(of: name))
+        forms.insert(families.canonical(of: name))
+        if forms.count > 1 { forms.remove(name) }
+        return forms.sorted()
+    }
+
+    /// Whole years between `birth` and `date`.
+    static func age(of birth: CalendarDate, on date: CalendarDate) -> Int {
+        var years = date.year - birth.year
+        if (date.month, date.day) < (birth.month, birth.day) { years -= 1 }
+        return years
+    }
+}

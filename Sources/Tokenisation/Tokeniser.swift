@@ -1,0 +1,130 @@
+import Foundation
+public import LinkCrypto
+public import Normalisation
+
+/// What a tokenising run did: the summary an agency data officer reads.
+public struct TokeniseSummary: Sendable, Hashable, CustomStringConvertible {
+    /// Data rows read (the header not counted).
+    public var read = 0
+    /// Rows written to the batch.
+    public var tokenised = 0
+    /// Rows written to the rejects file.
+    public var rejected = 0
+    /// Where the batch is.
+    public var batchPath: String
+    /// Where rejected rows are.
+    public var rejectsPath: String
+    /// The batch's content digest.
+    public var contentDigest = ""
+    /// Rejections by reason (reasons never hold field values), for the summary.
+    public var reasons: [String: Int] = [:]
+
+    public var description: String {
+        "read \(read), tokenised \(tokenised), rejected \(rejected) → \(rejectsPath)"
+    }
+}
+
+/// Everything a tokenising run needs besides the input file.
+public struct TokeniseOptions: Sendable {
+    /// The agency's registered name.
+    public var agency: String
+    /// The linkage schema.
+    public var schema: LinkageSchema
+    /// The shared linkage key.
+    public var linkageKey: LinkageKey
+    /// The agency's signing key.
+    public var signingKey: Ed25519.PrivateKey
+    /// The hub's release key (payload tiers are sealed to it).
+    public var hubReleaseKey: X25519.PublicKey
+    /// The date age bands and date-of-birth plausibility are judged on.
+    public var batchDate: CalendarDate
+
+    /// Gathers the options.
+    public init(
+        agency: String, schema: LinkageSchema, linkageKey: LinkageKey, signingKey: Ed25519.PrivateKey,
+        hubReleaseKey: X25519.PublicKey, batchDate: CalendarDate
+    ) {
+        self.agency = agency
+        self.schema = schema
+        self.linkageKey = linkageKey
+        self.signingKey = signingKey
+        self.hubReleaseKey = hubReleaseKey
+        self.batchDate = batchDate
+    }
+}
+
+/// Streams a CSV extract into a signed batch and a rejects file. Memory stays flat: one row is
+/// in hand at a time. Every row ends up in exactly one of the two outputs.
+public enum Tokeniser {
+    /// Tokenises `inputPath` into `batchPath`, rejected rows into `rejectsPath`.
+    ///
+    /// Throws only when the input as a whole is unusable (unreadable, no header, schema not matching
+    /// the header, or not one row tokenised); then no batch is left behind.
+    public static func run(
+        inputPath: String, batchPath: String, rejectsPath: String, options: TokeniseOptions
+    ) throws(TokenisationError) -> TokeniseSummary {
+        var reader: CSVReader
+        do { reader = try CSVReader(path: inputPath) } catch { throw .unusableInput(error.description) }
+        let encoder = try RecordEncoder(
+            schema: options.schema, header: reader.header, key: options.linkageKey, hubReleaseKey: options.hubReleaseKey,
+            batchDate: options.batchDate)
+        let header = BatchHeader(
+            batchID: UUID().uuidString.lowercased(), agency: options.agency, createdAt: Self.timestamp(),
+            batchDate: options.batchDate.iso8601, linkageKeyID: options.linkageKey.keyID,
+            signingKeyID: options.signingKey.publicKey.keyID, hubReleaseKeyID: options.hubReleaseKey.keyID,
+            schema: options.schema)
+        let rejects: RejectsWriter
+        do { rejects = try RejectsWriter(path: rejectsPath, extractHeader: reader.header, replacingExisting: true) } catch {
+            throw .io(path: rejectsPath, reason: error.description)
+        }
+        let writer = try BatchWriter(path: batchPath, header: header, signingKey: options.signingKey)
+        var summary = TokeniseSummary(batchPath: batchPath, rejectsPath: rejectsPath)
+        do throws(TokenisationError) {
+            while let row = try nextRow(&reader) {
+                summary.read += 1
+                let reason: String
+                if let problem = row.problem {
+                    reason = problem.description
+                } else {
+                    switch encoder.encode(row.fields) {
+                    case .success(let record):
+                        try writer.write(record)
+                        summary.tokenised += 1
+                        continue
+                    case .failure(let rejection):
+                        reason = rejection.reason
+                    }
+                }
+                do { try rejects.write(row, reason: reason) } catch { throw TokenisationError.io(path: rejectsPath, reason: error.description) }
+                summary.rejected += 1
+                summary.reasons[reason, default: 0] += 1
+            }
+            do { try rejects.close() } catch { throw TokenisationError.io(path: rejectsPath, reason: error.description) }
+            guard summary.tokenised > 0 else {
+                throw TokenisationError.unusableInput(
+                    "not one of \(summary.read) rows could be tokenised (see \(rejectsPath)); check the schema matches the extract")
+            }
+            summary.contentDigest = try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        return summary
+    }
+
+    private static func nextRow(_ reader: inout CSVReader) throws(TokenisationError) -> CSVRow? {
+        do { return try reader.next() } catch { throw .unusableInput(error.description) }
+    }
+
+    private static func timestamp() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date())
+    }
+
+    /// Today's date in UTC, as a ``CalendarDate``.
+    public static func today() -> CalendarDate {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}

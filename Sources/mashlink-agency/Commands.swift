@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import LinkCrypto
+import Normalisation
+import Tokenisation
+
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a key file: the shared linkage key, or this agency's signing key.",
+        subcommands: [Linkage.self, Signing.self])
+
+    struct Linkage: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a new linkage key (one agency does this once and shares it with the others, never with the hub).")
+        @Option(help: "Where to write the wrapped key.") var out = "linkage.key"
+        @OptionGroup var passphrase: PassphraseOptions
+
+        func run() throws {
+            let key = try AgencyKeys.createLinkageKey(at: out, passphrase: try passphrase.passphrase(for: out))
+            print("linkage key \(key.keyID) written to \(out) (mode 0600)")
+        }
+    }
+
+    struct Signing: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create this agency's Ed25519 signing key; register the .pub.pem file at the hub.")
+        @Option(help: "Where to write the wrapped private key.") var out = "agency-signing.key"
+        @OptionGroup var passphrase: PassphraseOptions
+
+        func run() throws {
+            let pub = out.replacingOccurrences(of: ".key", with: "") + ".pub.pem"
+            let key = try AgencyKeys.createSigningKey(at: out, publicPath: pub, passphrase: try passphrase.passphrase(for: out))
+            print("signing key \(key.publicKey.keyID) written to \(out) (mode 0600); public key in \(pub)")
+        }
+    }
+}
+
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Work with linkage schemas.", subcommands: [Suggest.self])
+
+    struct Suggest: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a starting schema from a CSV file's header.")
+        @Argument(help: "The CSV extract.") var file: String
+        @Option(help: "Where to write the schema (standard output if omitted).") var out: String?
+
+        func run() throws {
+            let schema = SchemaSuggestion.suggest(header: try CSVReader(path: file).header)
+            let json = String(decoding: schema.encoded(), as: UTF8.self)
+            if let out {
+                try json.write(toFile: out, atomically: true, encoding: .utf8)
+                print("schema written to \(out); check each column's role, and assign payload columns to tiers")
+            } else {
+                print(json)
+            }
+        }
+    }
+}
+
+struct Tokenise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Tokenise a CSV extract into a signed batch; rejected rows go to a rejects file.")
+
+    @Argument(help: "The CSV extract (UTF-8, RFC 4180).") var file: String
+    @Option(help: "This agency's name as registered at the hub.") var agency: String
+    @Option(help: "The linkage schema (JSON). Without it the suggested schema is used.") var schema: String?
+    @Option(help: "The wrapped linkage key file.") var linkageKey = "linkage.key"
+    @Option(help: "The wrapped signing key file.") var signingKey = "agency-signing.key"
+    @Option(help: "The hub's release public key (PEM).") var hubKey = "hub-release.pub.pem"
+    @Option(help: "The batch to write.") var out = "batch.mlb"
+    @Option(help: "Where rejected rows go.") var rejects = "rejects.csv"
+    @Option(help: "Date for age bands and date checks (YYYY-MM-DD; default today, UTC).") var batchDate: String?
+    @OptionGroup var passphrase: PassphraseOptions
+
+    func run() throws {
+        let schemaValue: LinkageSchema
+        if let schema {
+            schemaValue = try LinkageSchema.decode(try Data(contentsOf: URL(fileURLWithPath: schema)))
+        } else {
+            schemaValue = SchemaSuggestion.suggest(header: try CSVReader(path: file).header)
+            print("no --schema given: using the suggested schema (see 'mashlink-agency schema suggest \(file)')")
+        }
+        let date = try batchDate.map { text in
+            guard let d = try? DateOfBirth.parse(text, referenceDate: Tokeniser.today()).date else {
+                throw ValidationError("--batch-date must be a date such as 2026-11-23")
+            }
+            return d
+        } ?? Tokeniser.today()
+        let pass = try passphrase.passphrase(for: "the agency key files")
+        let options = TokeniseOptions(
+            agency: agency, schema: schemaValue, linkageKey: try AgencyKeys.linkageKey(at: linkageKey, passphrase: pass),
+            signingKey: try AgencyKeys.signingKey(at: signingKey, passphrase: pass),
+            hubReleaseKey: try AgencyKeys.hubReleaseKey(at: hubKey), batchDate: date)
+        let summary = try Tokeniser.run(inputPath: file, batchPath: out, rejectsPath: rejects, options: options)
+        print(summary)
+        for (reason, count) in summary.reasons.sorted(by: { $0.value > $1.value }) { print("  \(count) × \(reason)") }
+        print("batch \(out) (content digest \(summary.contentDigest))")
+    }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check a batch's signature and format, as the hub will.")
+    @Argument(help: "The batch file.") var batch: String
+    @Option(help: "The signing public key (PEM) the batch should be signed with.") var signer = "agency-signing.pub.pem"
+
+    func run() throws {
+        let reader = try BatchReader(path: batch, expectedSigner: try AgencyKeys.signingPublicKey(at: signer))
+        var count = 0
+        while try reader.next() != nil { count += 1 }
+        let h = reader.header
+        print("batch \(h.batchID) from \(h.agency): \(count) records, signature valid")
+        print("linkage key \(h.linkageKeyID), schema \(h.schemaDigest.prefix(16)), hub release key \(h.hubReleaseKeyID)")
+        print("content digest \(reader.contentDigest ?? "")")
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `mashlink-agency`: the agency data officer's tool. Parsing and wiring only; the work is in `Tokenisation`.
+@main
+struct MashlinkAgency: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mashlink-agency",
+        abstract: "Turn an agency's CSV extract into a signed batch of tokens, encodings and sealed payloads.",
+        subcommands: [Keygen.self, Schema.self, Tokenise.self, Verify.self, Demo.self])
+}

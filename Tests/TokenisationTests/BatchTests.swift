@@ -1,0 +1,133 @@
+import Foundation
+import LinkCrypto
+import Normalisation
+import Testing
+@testable import Tokenisation
+
+@Suite("Tokenising an extract into a signed batch")
+struct BatchTests {
+    /// A synthetic extract (invented people) with one row of each rejection kind.
+    static let extract = """
+        record_id,forename,surname,date_of_birth,sex,address_line_1,postcode,nhs_number,cp_notes\r
+        P1,Oliver,Smith,12/03/2012,M,14 High Street,SW1A 1AA,9434765919,s47 strategy\r
+        P2,Amelia,O'Brien,03-Feb-2009,F,"Flat 2, 7 Church Rd",M1 4BT,,\r
+        P3,Kate,Williams,30/02/2015,F,3 Queens Gdns,CF10 1AA,,\r
+        P4,Jack,Taylor,15/06/2011,M,1 Kings Cres,NE1 7RU,1234567890,\r
+        P5,,,,,,,,\r
+        P6,Tom,Short\r
+        P7,Muhammad,Khan,21/07/2015,M,22A Station Rd,b152tt,,\r
+
+        """
+
+    struct Fixture {
+        let dir: URL
+        let options: TokeniseOptions
+        let hub: X25519.PrivateKey
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+    }
+
+    static func fixture() throws -> Fixture {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mashlink-batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data(extract.utf8).write(to: dir.appendingPathComponent("extract.csv"))
+        let hub = X25519.PrivateKey()
+        let header = ["record_id", "forename", "surname", "date_of_birth", "sex", "address_line_1", "postcode", "nhs_number", "cp_notes"]
+        let options = TokeniseOptions(
+            agency: "police", schema: SchemaSuggestion.suggest(header: header), linkageKey: .generate(),
+            signingKey: Ed25519.PrivateKey(), hubReleaseKey: hub.publicKey, batchDate: CalendarDate(year: 2026, month: 11, day: 23)!)
+        return Fixture(dir: dir, options: options, hub: hub)
+    }
+
+    @Test("every row lands in the batch or the rejects file, with row numbers and reasons")
+    func summaryAndRejects() throws {
+        let f = try Self.fixture()
+        defer { try? FileManager.default.removeItem(at: f.dir) }
+        let summary = try Tokeniser.run(
+            inputPath: f.path("extract.csv"), batchPath: f.path("batch.mlb"), rejectsPath: f.path("rejects.csv"), options: f.options)
+        #expect(summary.read == 7 && summary.tokenised == 3 && summary.rejected == 4)
+        #expect(summary.description == "read 7, tokenised 3, rejected 4 → \(f.path("rejects.csv"))")
+
+        var rejects = try CSVReader(path: f.path("rejects.csv"))
+        var rows: [(String, String, String)] = []
+        while let row = try rejects.next() { rows.append((row.fields[0], row.fields[1], row.fields[2])) }
+        #expect(rows.map(\.0) == ["4", "5", "6", "7"])
+        #expect(rows.map(\.2) == ["P3", "P4", "P5", "P6"])
+        #expect(rows[0].1.contains("date of birth") && rows[1].1.contains("NHS") && rows[2].1.contains("no usable identifier"))
+
+        let reader = try BatchReader(path: f.path("batch.mlb"), expectedSigner: f.options.signingKey.publicKey)
+        var records: [EncodedRecord] = []
+        while let r = try reader.next() { records.append(r) }
+        #expect(records.count == 3)
+        #expect(reader.contentDigest == summary.contentDigest)
+        #expect(reader.header.agency == "police" && reader.header.linkageKeyID == f.options.linkageKey.keyID)
+        #expect(reader.header.schemaDigest == f.options.schema.digest)
+        #expect(records[0].payload[.cp] != nil)
+    }
+
+    @Test("no identifier from the extract appears anywhere in the batch")
+    func noIdentifiers() throws {
+        let f = try Self.fixture()
+        defer { try? FileManager.default.removeItem(at: f.dir) }
+        _ = try Tokeniser.run(
+            inputPath: f.path("extract.csv"), batchPath: f.path("batch.mlb"), rejectsPath: f.path("rejects.csv"), options: f.options)
+        let batch = try String(contentsOfFile: f.path("batch.mlb"), encoding: .utf8).lowercased()
+        for needle in ["oliver", "smith", "obrien", "o'brien", "amelia", "muhammad", "khan", "2012", "20120312", "sw1a", "9434765919",
+                       "high street", "s47 strategy", "p1", "p7"] {
+            #expect(!batch.contains("\"\(needle)") && !batch.contains("\(needle)\""), "found \(needle)")
+        }
+    }
+
+    @Test("altered, truncated, extended or wrongly signed batches are refused")
+    func tamper() throws {
+        let f = try Self.fixture()
+        defer { try? FileManager.default.removeItem(at: f.dir) }
+        _ = try Tokeniser.run(
+            inputPath: f.path("extract.csv"), batchPath: f.path("batch.mlb"), rejectsPath: f.path("rejects.csv"), options: f.options)
+        let original = try String(contentsOfFile: f.path("batch.mlb"), encoding: .utf8)
+        var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+
+        func readAll(_ text: String, signer: Ed25519.PublicKey? = nil) throws {
+            let p = f.path("variant-\(UUID().uuidString).mlb")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+            let reader = try BatchReader(path: p, expectedSigner: signer ?? f.options.signingKey.publicKey)
+            while try reader.next() != nil {}
+        }
+
+        try readAll(original)
+        // A record changed but still well formed: a child relabelled as an adult.
+        var altered = lines
+        altered[1] = lines[1].replacingOccurrences(of: "\"age\":\"child\"", with: "\"age\":\"adult\"")
+        #expect(altered[1] != lines[1])
+        #expect(catchError { try readAll(altered.joined(separator: "\n")) }?.contains("altered after signing") == true)
+        // A dropped record.
+        var dropped = lines
+        dropped.remove(at: 2)
+        #expect(catchError { try readAll(dropped.joined(separator: "\n")) }?.contains("altered") == true)
+        // No trailer.
+        let truncated = lines.prefix(lines.count - 2).joined(separator: "\n") + "\n"
+        #expect(catchError { try readAll(truncated) }?.contains("truncated") == true)
+        // Another agency's key.
+        #expect(catchError { try readAll(original, signer: Ed25519.PrivateKey().publicKey) }?.contains("registered with key") == true)
+        // Data after the trailer.
+        lines.append("{}")
+        #expect(catchError { try readAll(lines.joined(separator: "\n")) }?.contains("after the trailer") == true)
+    }
+
+    @Test("a whole input that yields nothing is an error and leaves no batch")
+    func unusable() throws {
+        let f = try Self.fixture()
+        defer { try? FileManager.default.removeItem(at: f.dir) }
+        try Data("record_id,forename,surname,date_of_birth,sex,address_line_1,postcode,nhs_number,cp_notes\nP1,,,,,,,,\n".utf8)
+            .write(to: URL(fileURLWithPath: f.path("empty.csv")))
+        #expect(throws: TokenisationError.self) {
+            try Tokeniser.run(inputPath: f.path("empty.csv"), batchPath: f.path("b.mlb"), rejectsPath: f.path("r.csv"), options: f.options)
+        }
+        #expect(!FileManager.default.fileExists(atPath: f.path("b.mlb")))
+        #expect(!FileManager.default.fileExists(atPath: f.path("b.mlb.partial")))
+        #expect(FileManager.default.fileExists(atPath: f.path("r.csv")))
+    }
+
+    func catchError(_ body: () throws -> Void) -> String? {
+        do { try body(); return nil } catch { return String(describing: error) }
+    }
+}
