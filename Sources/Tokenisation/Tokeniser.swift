@@ -65,14 +65,16 @@ public enum Tokeniser {
     ) throws(TokenisationError) -> TokeniseSummary {
         var reader: CSVReader
         do { reader = try CSVReader(path: inputPath) } catch { throw .unusableInput(error.description) }
+        let batchID = UUID().uuidString.lowercased()
+        let tiers = Set(PayloadTier.allCases.filter { !options.schema.columns(for: $0).isEmpty })
+        let sealer = try PayloadSealer(tiers: tiers, hubReleaseKey: options.hubReleaseKey, agency: options.agency, batchID: batchID)
         let encoder = try RecordEncoder(
-            schema: options.schema, header: reader.header, key: options.linkageKey, hubReleaseKey: options.hubReleaseKey,
-            batchDate: options.batchDate)
+            schema: options.schema, header: reader.header, key: options.linkageKey, sealer: sealer, batchDate: options.batchDate)
         let header = BatchHeader(
-            batchID: UUID().uuidString.lowercased(), agency: options.agency, createdAt: Self.timestamp(),
+            batchID: batchID, agency: options.agency, createdAt: Self.timestamp(),
             batchDate: options.batchDate.iso8601, linkageKeyID: options.linkageKey.keyID,
             signingKeyID: options.signingKey.publicKey.keyID, hubReleaseKeyID: options.hubReleaseKey.keyID,
-            schema: options.schema)
+            schema: options.schema, payloadKeys: sealer.encapsulatedKeys)
         let rejects: RejectsWriter
         do { rejects = try RejectsWriter(path: rejectsPath, extractHeader: reader.header, replacingExisting: true) } catch {
             throw .io(path: rejectsPath, reason: error.description)

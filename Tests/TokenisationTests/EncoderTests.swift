@@ -10,11 +10,11 @@ struct EncoderTests {
     static let hub = X25519.PrivateKey()
     static let header = ["id", "forename", "surname", "dob", "sex", "address", "postcode", "nhs", "cp_notes"]
     static let date = CalendarDate(year: 2026, month: 11, day: 23)!
+    static let sealer = try! PayloadSealer(tiers: [.cp], hubReleaseKey: hub.publicKey, agency: "police", batchID: "b1")
 
     static func encoder(_ schema: LinkageSchema? = nil) throws -> RecordEncoder {
         try RecordEncoder(
-            schema: schema ?? SchemaSuggestion.suggest(header: header), header: header, key: key, hubReleaseKey: hub.publicKey,
-            batchDate: date)
+            schema: schema ?? SchemaSuggestion.suggest(header: header), header: header, key: key, sealer: sealer, batchDate: date)
     }
 
     @Test("tokens are keyed: the same value under another linkage key or purpose gives another token")
@@ -84,18 +84,29 @@ struct EncoderTests {
         for value in row where value.count > 2 { #expect(!rejection.reason.contains(value)) }
     }
 
-    @Test("payload tiers are sealed to the hub, bound to record and tier")
+    @Test("payload tiers are sealed to the hub, bound to agency, batch, record and tier")
     func payload() throws {
         let schema = SchemaSuggestion.suggest(header: Self.header)
         #expect(schema.columns(for: .cp) == ["cp_notes"])
         let record = try Self.encoder(schema).encode(["9", "Amy", "Hall", "01/01/2012", "F", "", "", "", "s47 enquiry open"]).get()
-        let envelope = try #require(record.payload[.cp])
-        let plain = try envelope.open(with: Self.hub, info: RecordEncoder.payloadInfo(reference: record.reference, tier: .cp))
-        #expect(String(decoding: plain, as: UTF8.self) == #"{"cp_notes":"s47 enquiry open"}"#)
-        #expect(throws: CryptoError.authenticationFailed) {
-            try envelope.open(with: Self.hub, info: RecordEncoder.payloadInfo(reference: record.reference, tier: .cin))
-        }
+        let sealed = try #require(record.payload[.cp])
         #expect(record.payload[.cin] == nil)
+
+        let header = BatchHeader(
+            batchID: "b1", agency: "police", createdAt: "", batchDate: "", linkageKeyID: "", signingKeyID: "",
+            hubReleaseKeyID: Self.hub.publicKey.keyID, schema: schema, payloadKeys: Self.sealer.encapsulatedKeys)
+        let opener = try PayloadOpener(header: header, hubReleaseKey: Self.hub)
+        let plain = try opener.open(sealed, reference: record.reference, tier: .cp)
+        #expect(String(decoding: plain, as: UTF8.self) == #"{"cp_notes":"s47 enquiry open"}"#)
+        // Moved to another record, or presented under another batch or agency: refused.
+        #expect(throws: TokenisationError.crypto(.authenticationFailed)) {
+            try opener.open(sealed, reference: String(repeating: "0", count: 32), tier: .cp)
+        }
+        var other = header
+        other.batchID = "b2"
+        #expect(throws: TokenisationError.self) { try PayloadOpener(header: other, hubReleaseKey: Self.hub).open(sealed, reference: record.reference, tier: .cp) }
+        // The wrong release key is named, not guessed at.
+        #expect(throws: TokenisationError.self) { try PayloadOpener(header: header, hubReleaseKey: X25519.PrivateKey()) }
     }
 }
 

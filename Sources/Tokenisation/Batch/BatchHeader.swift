@@ -31,11 +31,13 @@ public struct BatchHeader: Sendable, Hashable, Codable {
     public var fieldDigests: [String: String]
     /// Bloom-filter parameters, so the hub can check filter lengths.
     public var bloom: BloomParameters
+    /// Per payload tier, the base64 HPKE encapsulated key of that tier's payload key (see ``PayloadSealer``).
+    public var payloadKeys: [String: String]
 
     /// Makes a header for a new batch.
     public init(
         batchID: String, agency: String, createdAt: String, batchDate: String, linkageKeyID: String, signingKeyID: String,
-        hubReleaseKeyID: String, schema: LinkageSchema
+        hubReleaseKeyID: String, schema: LinkageSchema, payloadKeys: [PayloadTier: [UInt8]] = [:]
     ) {
         format = Self.formatName
         version = Self.currentVersion
@@ -49,6 +51,7 @@ public struct BatchHeader: Sendable, Hashable, Codable {
         schemaDigest = schema.digest
         fieldDigests = schema.fieldDigests
         bloom = schema.bloom
+        self.payloadKeys = Dictionary(uniqueKeysWithValues: payloadKeys.map { ($0.key.rawValue, Data($0.value).base64EncodedString()) })
     }
 
     /// The header as one line of canonical (key-sorted) JSON.

@@ -18,7 +18,7 @@ struct RecordLine: Codable {
         age = record.ageBand
         t = record.tokens.mapValues { $0.map { Data($0.bytes).base64EncodedString() } }
         f = record.filters.mapValues { Data($0.bytes).base64EncodedString() }
-        p = Dictionary(uniqueKeysWithValues: record.payload.map { ($0.key.rawValue, Data($0.value.bytes).base64EncodedString()) })
+        p = Dictionary(uniqueKeysWithValues: record.payload.map { ($0.key.rawValue, Data($0.value).base64EncodedString()) })
     }
 
     func record(bloomBits: Int, lineNumber: Int) throws(TokenisationError) -> EncodedRecord {
@@ -40,11 +40,11 @@ struct RecordLine: Codable {
             }
             filters[name] = filter
         }
-        var payload: [PayloadTier: HPKE.Envelope] = [:]
+        var payload: [PayloadTier: [UInt8]] = [:]
         for (name, value) in p {
             guard let tier = PayloadTier(rawValue: name) else { throw bad("unknown payload tier '\(name)'") }
             guard let d = Data(base64Encoded: value) else { throw bad("payload tier '\(name)' is not base64") }
-            payload[tier] = HPKE.Envelope(bytes: Array(d))
+            payload[tier] = Array(d)
         }
         return EncodedRecord(reference: ref, ageBand: age, tokens: tokens, filters: filters, payload: payload)
     }

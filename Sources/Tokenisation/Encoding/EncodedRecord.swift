@@ -1,5 +1,3 @@
-public import LinkCrypto
-
 /// Whether a subject was a child or an adult on the batch date: the only clear attribute that leaves
 /// an agency, because the threshold rules (child thresholds versus s42) depend on it.
 public enum AgeBand: String, Sendable, Hashable, Codable {
@@ -18,13 +16,13 @@ public struct EncodedRecord: Sendable, Hashable {
     public var tokens: [String: [Token]]
     /// Keyed Bloom filters by field name (`given`, `surname`, `address`).
     public var filters: [String: BloomFilter]
-    /// Sealed payload by tier.
-    public var payload: [PayloadTier: HPKE.Envelope]
+    /// Sealed payload by tier (see ``PayloadSealer``): `nonce ‖ ciphertext ‖ tag`.
+    public var payload: [PayloadTier: [UInt8]]
 
     /// Makes a record.
     public init(
         reference: String, ageBand: AgeBand?, tokens: [String: [Token]], filters: [String: BloomFilter],
-        payload: [PayloadTier: HPKE.Envelope]
+        payload: [PayloadTier: [UInt8]]
     ) {
         self.reference = reference
         self.ageBand = ageBand

@@ -1,5 +1,5 @@
 import Foundation
-public import LinkCrypto
+import LinkCrypto
 public import Normalisation
 
 /// Why a row could not be tokenised. The reason names the column, never its value.
@@ -22,7 +22,7 @@ public final class RecordEncoder {
     public static let normalisationVersion = 1
 
     private let schema: LinkageSchema
-    private let hubReleaseKey: X25519.PublicKey
+    private let sealer: PayloadSealer
     private let batchDate: CalendarDate
     private let indices: [FieldKind: [Int]]
     private let tierIndices: [PayloadTier: [(name: String, index: Int)]]
@@ -31,10 +31,18 @@ public final class RecordEncoder {
     private let key: LinkageKey
     private let nicknames = Nicknames.standard
     private let families = TransliterationFamilies.standard
+    private let payloadEncoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = .sortedKeys
+        return e
+    }()
+
+    /// The payload tiers this schema seals.
+    public var tiers: Set<PayloadTier> { Set(tierIndices.keys) }
 
     /// An encoder for rows with `header`, checked against `schema`.
     public init(
-        schema: LinkageSchema, header: [String], key: LinkageKey, hubReleaseKey: X25519.PublicKey, batchDate: CalendarDate
+        schema: LinkageSchema, header: [String], key: LinkageKey, sealer: PayloadSealer, batchDate: CalendarDate
     ) throws(TokenisationError) {
         try schema.validate(header: header)
         guard !schema.columns(for: .recordID).isEmpty else {
@@ -51,7 +59,7 @@ public final class RecordEncoder {
             if !cols.isEmpty { tiers[tier] = cols }
         }
         self.schema = schema
-        self.hubReleaseKey = hubReleaseKey
+        self.sealer = sealer
         self.batchDate = batchDate
         self.indices = indices
         self.tierIndices = tiers
@@ -94,7 +102,7 @@ public final class RecordEncoder {
         var dob: ParsedDateOfBirth?
         if let raw = values(.dateOfBirth, fields).first {
             do { dob = try DateOfBirth.parse(raw, referenceDate: batchDate) } catch {
-                return .failure(RowRejection("date of birth: \(error)"))
+                return .failure(RowRejection("\(error)"))
             }
         }
         let salt = schema.hardening.saltWithBirthYear ? dob.map { String($0.date.year) } ?? "" : ""
@@ -176,7 +184,7 @@ public final class RecordEncoder {
         // NHS number and other identifiers.
         if let raw = values(.nhsNumber, fields).first {
             do { add(TokenName.nhs, try NHSNumber(raw).digits) } catch {
-                return .failure(RowRejection("NHS number: \(error)"))
+                return .failure(RowRejection("\(error)"))
             }
         }
         for raw in values(.otherIdentifier, fields) { add(TokenName.other, TextFolding.compact(raw)) }
@@ -194,28 +202,18 @@ public final class RecordEncoder {
         }
 
         let reference = reference(forRecordID: id)
-        var payload: [PayloadTier: HPKE.Envelope] = [:]
+        var payload: [PayloadTier: [UInt8]] = [:]
         for (tier, columns) in tierIndices {
             let present = columns.filter { !fields[$0.index].isEmpty }
             guard !present.isEmpty else { continue }
             let object = Dictionary(uniqueKeysWithValues: present.map { ($0.name, fields[$0.index]) })
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
             do {
-                let plain = try encoder.encode(object)
-                payload[tier] = try HPKE.Envelope.seal(
-                    Array(plain), to: hubReleaseKey, info: Self.payloadInfo(reference: reference, tier: tier))
+                payload[tier] = try sealer.seal(Array(try payloadEncoder.encode(object)), reference: reference, tier: tier)
             } catch {
                 return .failure(RowRejection("payload tier \(tier.rawValue) could not be sealed"))
             }
         }
         return .success(EncodedRecord(reference: reference, ageBand: ageBand, tokens: tokens, filters: filters, payload: payload))
-    }
-
-    /// The HPKE `info` for a payload: binds the sealed tier to its record and tier, so the hub cannot
-    /// present one record's payload as another's.
-    public static func payloadInfo(reference: String, tier: PayloadTier) -> [UInt8] {
-        Array("mashlink-payload-v1|\(reference)|\(tier.rawValue)".utf8)
     }
 
     /// Nickname and spelling-family canonical forms of a first name (the name itself if it has none).
