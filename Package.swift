@@ -56,6 +56,7 @@ let package = Package(
             name: "mashlink-bench",
             dependencies: [
                 "LinkCrypto",
+                "Tokenisation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

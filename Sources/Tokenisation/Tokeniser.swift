@@ -14,6 +14,8 @@ public struct TokeniseSummary: Sendable, Hashable, CustomStringConvertible {
     public var batchPath: String
     /// Where rejected rows are.
     public var rejectsPath: String
+    /// The agency's local map from its own record ids to the opaque references in the batch. It never leaves the agency.
+    public var referencesPath: String
     /// The batch's content digest.
     public var contentDigest = ""
     /// Rejections by reason (reasons never hold field values), for the summary.
@@ -80,7 +82,14 @@ public enum Tokeniser {
             throw .io(path: rejectsPath, reason: error.description)
         }
         let writer = try BatchWriter(path: batchPath, header: header, signingKey: options.signingKey)
-        var summary = TokeniseSummary(batchPath: batchPath, rejectsPath: rejectsPath)
+        let referencesPath = batchPath + ".refs.csv"
+        let references: CSVWriter
+        do {
+            references = try CSVWriter(path: referencesPath, replacingExisting: true)
+            try references.write(row: ["record_id", "reference"])
+        } catch { throw .io(path: referencesPath, reason: error.description) }
+        let idColumn = reader.header.firstIndex(of: options.schema.columns(for: .recordID)[0])!
+        var summary = TokeniseSummary(batchPath: batchPath, rejectsPath: rejectsPath, referencesPath: referencesPath)
         do throws(TokenisationError) {
             while let row = try nextRow(&reader) {
                 summary.read += 1
@@ -91,6 +100,9 @@ public enum Tokeniser {
                     switch encoder.encode(row.fields) {
                     case .success(let record):
                         try writer.write(record)
+                        do { try references.write(row: [row.fields[idColumn], record.reference]) } catch {
+                            throw TokenisationError.io(path: referencesPath, reason: error.description)
+                        }
                         summary.tokenised += 1
                         continue
                     case .failure(let rejection):
@@ -102,6 +114,7 @@ public enum Tokeniser {
                 summary.reasons[reason, default: 0] += 1
             }
             do { try rejects.close() } catch { throw TokenisationError.io(path: rejectsPath, reason: error.description) }
+            do { try references.close() } catch { throw TokenisationError.io(path: referencesPath, reason: error.description) }
             guard summary.tokenised > 0 else {
                 throw TokenisationError.unusableInput(
                     "not one of \(summary.read) rows could be tokenised (see \(rejectsPath)); check the schema matches the extract")
@@ -109,6 +122,8 @@ public enum Tokeniser {
             summary.contentDigest = try writer.finish()
         } catch {
             writer.abandon()
+            try? references.close()
+            try? FileManager.default.removeItem(atPath: referencesPath)
             throw error
         }
         return summary

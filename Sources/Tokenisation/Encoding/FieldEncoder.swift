@@ -54,26 +54,29 @@ public final class KeyedEncoder {
     /// A Bloom filter of the q-grams of `value`, padded with `_` at both ends so that first and last letters count.
     /// `salt` (for example a birth year) is mixed into every position when filters are salted.
     public func bloom(_ values: [String], parameters: BloomParameters, salt: String = "") -> BloomFilter {
+        bloom(grams: values.filter { !$0.isEmpty }.flatMap { Self.qgrams($0, q: parameters.q) }, parameters: parameters, salt: salt)
+    }
+
+    /// A Bloom filter of already-formed q-grams (the record-level filter prefixes each with its field).
+    public func bloom(grams: [String], parameters: BloomParameters, salt: String = "") -> BloomFilter {
         var filter = BloomFilter(bitCount: parameters.bits)
-        for value in values where !value.isEmpty {
-            for gram in Self.qgrams(value, q: parameters.q) {
-                var produced = 0
-                var round: UInt8 = 0
-                while produced < parameters.hashes {
-                    var input = Array(gram.utf8)
-                    input.append(0x1f)
-                    input.append(round)
-                    input += salt.utf8
-                    scratch.withUnsafeMutableBytes { bloomContext.authenticate(input, into: $0) }
-                    var i = 0
-                    while i < 32 && produced < parameters.hashes {
-                        let position = Int(scratch[i]) << 8 | Int(scratch[i + 1])
-                        filter.set(position % parameters.bits)
-                        produced += 1
-                        i += 2
-                    }
-                    round &+= 1
+        for gram in grams {
+            var produced = 0
+            var round: UInt8 = 0
+            while produced < parameters.hashes {
+                var input = Array(gram.utf8)
+                input.append(0x1f)
+                input.append(round)
+                input += salt.utf8
+                scratch.withUnsafeMutableBytes { bloomContext.authenticate(input, into: $0) }
+                var i = 0
+                while i < 32 && produced < parameters.hashes {
+                    let position = Int(scratch[i]) << 8 | Int(scratch[i + 1])
+                    filter.set(position % parameters.bits)
+                    produced += 1
+                    i += 2
                 }
+                round &+= 1
             }
         }
         return filter

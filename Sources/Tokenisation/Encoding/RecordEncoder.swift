@@ -181,6 +181,15 @@ public final class RecordEncoder {
                 [([house].compactMap { $0 } + streetTokens).joined(separator: " ")], parameters: schema.bloom, salt: salt)
         }
 
+        // Record-level composite filter (a CLK): every field's q-grams, each prefixed with its field so
+        // that "ann" as a given name and "ann" in a street do not collide.
+        var grams: [String] = []
+        if let first = given.tokens.first { grams += KeyedEncoder.qgrams(first, q: schema.bloom.q).map { "g:" + $0 } }
+        if !surname.isEmpty { grams += KeyedEncoder.qgrams(surname.full, q: schema.bloom.q).map { "s:" + $0 } }
+        if let dob { grams += KeyedEncoder.qgrams(dob.date.compact, q: schema.bloom.q).map { "d:" + $0 } }
+        if let postcodeCompact { grams += KeyedEncoder.qgrams(postcodeCompact, q: schema.bloom.q).map { "p:" + $0 } }
+        if !grams.isEmpty { filters["record"] = encoder("record").bloom(grams: grams, parameters: schema.bloom, salt: salt) }
+
         // NHS number and other identifiers.
         if let raw = values(.nhsNumber, fields).first {
             do { add(TokenName.nhs, try NHSNumber(raw).digits) } catch {
