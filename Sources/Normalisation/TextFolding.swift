@@ -38,6 +38,7 @@ public struct FoldedText: Sendable, Hashable {
 public enum TextFolding {
     /// Folds `text` into tokens; see the type's rules.
     public static func fold(_ text: String) -> FoldedText {
+        if let ascii = foldASCII(text) { return ascii }
         var tokens: [String] = []
         var current = String.UnicodeScalarView()
         func flush() {
@@ -76,6 +77,28 @@ public enum TextFolding {
     }
 
     // MARK: - Internals
+
+    /// The same rules for pure-ASCII text (the common case in extracts), without Unicode normalisation:
+    /// NFKC and decomposition leave ASCII unchanged, so only case, apostrophes and separators matter.
+    static func foldASCII(_ text: String) -> FoldedText? {
+        var tokens: [String] = []
+        var current: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case 0x80...: return nil
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): current.append(byte + 32)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): current.append(byte)
+            case UInt8(ascii: "'"), UInt8(ascii: "`"): continue
+            default:
+                if !current.isEmpty {
+                    tokens.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !current.isEmpty { tokens.append(String(decoding: current, as: UTF8.self)) }
+        return FoldedText(tokens: tokens)
+    }
 
     /// Apostrophe-like characters that join rather than split words.
     static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "\u{2018}", "\u{02BC}", "`", "\u{00B4}", "\u{02B9}"]

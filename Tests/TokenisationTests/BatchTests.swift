@@ -131,3 +131,26 @@ struct BatchTests {
         do { try body(); return nil } catch { return String(describing: error) }
     }
 }
+
+@Suite("Record line serialisation")
+struct RecordLineTests {
+    @Test("the hand-written record line is exactly JSONEncoder's sorted-keys form and decodes back")
+    func canonical() throws {
+        let hub = X25519.PrivateKey()
+        let sealer = try PayloadSealer(tiers: [.cp, .cin], hubReleaseKey: hub.publicKey, agency: "a", batchID: "b")
+        let header = ["id", "forename", "surname", "dob", "postcode", "cin_notes", "cp_notes"]
+        let encoder = try RecordEncoder(
+            schema: SchemaSuggestion.suggest(header: header), header: header, key: .generate(), sealer: sealer,
+            batchDate: CalendarDate(year: 2026, month: 11, day: 23)!)
+        for row in [["1", "Bill", "Jones-Evans", "01/12/1958", "LS1 1UR", "x", "y"], ["2", "Ann", "", "", "", "", ""]] {
+            let record = try encoder.encode(row).get()
+            var line: [UInt8] = []
+            RecordLine.serialise(record, into: &line)
+            let e = JSONEncoder()
+            e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            #expect(line == Array(try e.encode(RecordLine(record))) + [0x0a])
+            let decoded = try JSONDecoder().decode(RecordLine.self, from: Data(line)).record(bloomBits: 1024, lineNumber: 2)
+            #expect(decoded == record)
+        }
+    }
+}

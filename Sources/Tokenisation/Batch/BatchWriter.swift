@@ -14,6 +14,7 @@ public final class BatchWriter {
     private let signingKey: Ed25519.PrivateKey
     private var buffer: [UInt8] = []
     private let encoder = JSONEncoder()
+    private var line: [UInt8] = []
     /// Records written so far.
     public private(set) var recordCount = 0
 
@@ -40,9 +41,9 @@ public final class BatchWriter {
 
     /// Appends one record.
     public func write(_ record: EncodedRecord) throws(TokenisationError) {
-        // Encoding strings and arrays of strings cannot fail.
-        let json = try! encoder.encode(RecordLine(record))
-        try append(Array(json) + [0x0a])
+        line.removeAll(keepingCapacity: true)
+        RecordLine.serialise(record, into: &line)
+        try append(line)
         recordCount += 1
     }
 

@@ -49,9 +49,57 @@ struct RecordLine: Codable {
         return EncodedRecord(reference: ref, ageBand: age, tokens: tokens, filters: filters, payload: payload)
     }
 
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
+    /// The record as one line of JSON with sorted keys, written directly: this runs once per record
+    /// on the tokenising hot path, where JSONEncoder cost more than all the hashing. Every string
+    /// written is hex, base64 or a fixed name, so none needs escaping. Decodes with ``RecordLine``.
+    static func serialise(_ record: EncodedRecord, into out: inout [UInt8]) {
+        func string(_ s: String) {
+            out.append(0x22)
+            out.append(contentsOf: s.utf8)
+            out.append(0x22)
+        }
+        func base64(_ bytes: [UInt8]) { string(Data(bytes).base64EncodedString()) }
+        out.append(UInt8(ascii: "{"))
+        if let age = record.ageBand {
+            string("age")
+            out.append(UInt8(ascii: ":"))
+            string(age.rawValue)
+            out.append(UInt8(ascii: ","))
+        }
+        string("f")
+        out.append(contentsOf: Array(":{".utf8))
+        for (n, (name, filter)) in record.filters.sorted(by: { $0.key < $1.key }).enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            string(name)
+            out.append(UInt8(ascii: ":"))
+            base64(filter.bytes)
+        }
+        out.append(contentsOf: Array("},".utf8))
+        string("p")
+        out.append(contentsOf: Array(":{".utf8))
+        for (n, (tier, sealed)) in record.payload.sorted(by: { $0.key < $1.key }).enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            string(tier.rawValue)
+            out.append(UInt8(ascii: ":"))
+            base64(sealed)
+        }
+        out.append(contentsOf: Array("},".utf8))
+        string("ref")
+        out.append(UInt8(ascii: ":"))
+        string(record.reference)
+        out.append(UInt8(ascii: ","))
+        string("t")
+        out.append(contentsOf: Array(":{".utf8))
+        for (n, (name, tokens)) in record.tokens.sorted(by: { $0.key < $1.key }).enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            string(name)
+            out.append(contentsOf: Array(":[".utf8))
+            for (m, token) in tokens.enumerated() {
+                if m > 0 { out.append(UInt8(ascii: ",")) }
+                base64(token.bytes)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(contentsOf: Array("}}\n".utf8))
+    }
 }

@@ -82,16 +82,17 @@ public final class KeyedEncoder {
         return filter
     }
 
-    /// The padded q-grams of `value`, as a set (repeated q-grams add no bits).
+    /// The padded q-grams of `value`, in order. Repeats are kept: a repeated q-gram sets the same bits again.
     public static func qgrams(_ value: String, q: Int) -> [String] {
-        let pad = String(repeating: "_", count: max(q - 1, 0))
-        let chars = Array(pad + value + pad)
-        guard chars.count >= q else { return [String(chars)] }
-        var seen = Set<String>()
+        let pad = [Unicode.Scalar](repeating: "_", count: max(q - 1, 0))
+        let scalars = pad + Array(value.unicodeScalars) + pad
+        guard scalars.count >= q else { return [String(String.UnicodeScalarView(scalars))] }
         var grams: [String] = []
-        for i in 0...(chars.count - q) {
-            let g = String(chars[i..<(i + q)])
-            if seen.insert(g).inserted { grams.append(g) }
+        grams.reserveCapacity(scalars.count - q + 1)
+        for i in 0...(scalars.count - q) {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[i..<(i + q)])
+            grams.append(String(view))
         }
         return grams
     }
