@@ -9,7 +9,7 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Tokenise the bundled synthetic extract with throwaway keys, then verify the batch (no setup needed).")
 
-    @Option(help: "The synthetic extract.") var input = "examples/agency-sample.csv"
+    @Option(help: "The synthetic extract.") var input = "examples/uk/police-extract.csv"
     @Option(help: "Folder for the demo's keys, batch and rejects (made fresh).") var out = "demo-out"
 
     func run() throws {

@@ -113,6 +113,30 @@ struct BatchTests {
         #expect(catchError { try readAll(lines.joined(separator: "\n")) }?.contains("after the trailer") == true)
     }
 
+    @Test("a flipped bit at any byte of the batch fails verification")
+    func everyByte() throws {
+        let f = try Self.fixture()
+        defer { try? FileManager.default.removeItem(at: f.dir) }
+        _ = try Tokeniser.run(
+            inputPath: f.path("extract.csv"), batchPath: f.path("batch.mlb"), rejectsPath: f.path("rejects.csv"), options: f.options)
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: f.path("batch.mlb"))))
+        let path = f.path("flipped.mlb")
+        var accepted: [Int] = []
+        for i in original.indices {
+            var bytes = original
+            bytes[i] ^= 0x01
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                let reader = try BatchReader(path: path, expectedSigner: f.options.signingKey.publicKey)
+                while try reader.next() != nil {}
+                accepted.append(i)
+            } catch {}
+        }
+        print("batch bit-flip test: \(original.count) positions flipped, \(accepted.count) accepted")
+        #expect(accepted.isEmpty, "flips accepted at \(accepted.prefix(10))")
+        #expect(original.count > 1000)
+    }
+
     @Test("a whole input that yields nothing is an error and leaves no batch")
     func unusable() throws {
         let f = try Self.fixture()
