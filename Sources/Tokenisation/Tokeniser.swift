@@ -145,3 +145,14 @@ public enum Tokeniser {
         return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
     }
 }
+
+extension TokeniseSummary {
+    /// The summary as JSON, for scripts.
+    public func json() throws -> String {
+        let object: [String: Any] = [
+            "read": read, "tokenised": tokenised, "rejected": rejected, "batch": batchPath, "rejects": rejectsPath,
+            "references": referencesPath, "contentDigest": contentDigest, "rejectionReasons": reasons,
+        ]
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+    }
+}

@@ -58,26 +58,38 @@ struct Schema: ParsableCommand {
 
 struct Tokenise: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Tokenise a CSV extract into a signed batch; rejected rows go to a rejects file.")
+        abstract: "Tokenise a CSV extract into a signed batch; rejected rows go to a rejects file.",
+        discussion: """
+            Example:
+              mashlink-agency tokenise --input extract.csv --agency police --schema schema.json \\
+                  --hub-key hub-release.pub.pem --output police.mlb --rejects rejects.csv
 
-    @Argument(help: "The CSV extract (UTF-8, RFC 4180).") var file: String
+            Exit status: 0 when a batch was written (even if some rows were rejected: see the rejects
+            file); 1 when the input as a whole is unusable, a key cannot be opened, or the schema does
+            not match the extract (no batch is left behind).
+            """)
+
+    @Option(name: [.customLong("input"), .customShort("i")], help: "The CSV extract (UTF-8, RFC 4180).") var file: String
     @Option(help: "This agency's name as registered at the hub.") var agency: String
     @Option(help: "The linkage schema (JSON). Without it the suggested schema is used.") var schema: String?
     @Option(help: "The wrapped linkage key file.") var linkageKey = "linkage.key"
     @Option(help: "The wrapped signing key file.") var signingKey = "agency-signing.key"
     @Option(help: "The hub's release public key (PEM).") var hubKey = "hub-release.pub.pem"
-    @Option(help: "The batch to write.") var out = "batch.mlb"
+    @Option(name: [.customLong("output"), .customShort("o")], help: "The batch to write.") var out = "batch.mlb"
     @Option(help: "Where rejected rows go.") var rejects = "rejects.csv"
     @Option(help: "Date for age bands and date checks (YYYY-MM-DD; default today, UTC).") var batchDate: String?
+    @Flag(help: "Print nothing but errors.") var quiet = false
+    @Flag(help: "Print the summary as JSON.") var json = false
     @OptionGroup var passphrase: PassphraseOptions
 
     func run() throws {
+        let say = { (line: String) in if !quiet && !json { print(line) } }
         let schemaValue: LinkageSchema
         if let schema {
             schemaValue = try LinkageSchema.decode(try Data(contentsOf: URL(fileURLWithPath: schema)))
         } else {
             schemaValue = SchemaSuggestion.suggest(header: try CSVReader(path: file).header)
-            print("no --schema given: using the suggested schema (see 'mashlink-agency schema suggest \(file)')")
+            say("no --schema given: using the suggested schema (see 'mashlink-agency schema suggest \(file)')")
         }
         let date = try batchDate.map { text in
             guard let d = try? DateOfBirth.parse(text, referenceDate: Tokeniser.today()).date else {
@@ -91,19 +103,40 @@ struct Tokenise: ParsableCommand {
             signingKey: try AgencyKeys.signingKey(at: signingKey, passphrase: pass),
             hubReleaseKey: try AgencyKeys.hubReleaseKey(at: hubKey), batchDate: date)
         let summary = try Tokeniser.run(inputPath: file, batchPath: out, rejectsPath: rejects, options: options)
-        print(summary)
-        for (reason, count) in summary.reasons.sorted(by: { $0.value > $1.value }) { print("  \(count) × \(reason)") }
-        print("batch \(out) (content digest \(summary.contentDigest))")
+        if json {
+            print(try summary.json())
+            return
+        }
+        say(summary.description)
+        for (reason, count) in summary.reasons.sorted(by: { $0.value > $1.value }) { say("  \(count) × \(reason)") }
+        say("batch \(out) (content digest \(summary.contentDigest)); reference map \(summary.referencesPath) stays here")
+    }
+}
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a batch's header, record count and field coverage (never an identifier; the signature is not checked: use verify).")
+    @Argument(help: "The batch file.") var batch: String
+    @Flag(help: "Print JSON instead of text.") var json = false
+
+    func run() throws {
+        let report = try BatchInspection(path: batch)
+        if json {
+            print(try report.json())
+        } else {
+            print(report)
+        }
     }
 }
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check a batch's signature and format, as the hub will.")
     @Argument(help: "The batch file.") var batch: String
-    @Option(help: "The signing public key (PEM) the batch should be signed with.") var signer = "agency-signing.pub.pem"
+    @Option(name: [.customLong("agency-key"), .customLong("signer")], help: "The agency's signing public key (PEM).")
+    var agencyKey = "agency-signing.pub.pem"
 
     func run() throws {
-        let reader = try BatchReader(path: batch, expectedSigner: try AgencyKeys.signingPublicKey(at: signer))
+        let reader = try BatchReader(path: batch, expectedSigner: try AgencyKeys.signingPublicKey(at: agencyKey))
         var count = 0
         while try reader.next() != nil { count += 1 }
         let h = reader.header
