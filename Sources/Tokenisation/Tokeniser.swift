@@ -40,6 +40,8 @@ public struct TokeniseOptions: Sendable {
     public var hubReleaseKey: X25519.PublicKey
     /// The date age bands and date-of-birth plausibility are judged on.
     public var batchDate: CalendarDate
+    /// Threads that encode rows (default: one per core).
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
 
     /// Gathers the options.
     public init(
@@ -55,9 +57,13 @@ public struct TokeniseOptions: Sendable {
     }
 }
 
-/// Streams a CSV extract into a signed batch and a rejects file. Memory stays flat: one row is
-/// in hand at a time. Every row ends up in exactly one of the two outputs.
+/// Streams a CSV extract into a signed batch and a rejects file. Memory stays flat: one chunk of
+/// rows is in hand at a time, encoded on ``TokeniseOptions/workers`` threads and written in input
+/// order. Every row ends up in exactly one of the two outputs.
 public enum Tokeniser {
+    /// Rows read and encoded together.
+    static let chunkSize = 2048
+
     /// Tokenises `inputPath` into `batchPath`, rejected rows into `rejectsPath`.
     ///
     /// Throws only when the input as a whole is unusable (unreadable, no header, schema not matching
@@ -70,8 +76,12 @@ public enum Tokeniser {
         let batchID = UUID().uuidString.lowercased()
         let tiers = Set(PayloadTier.allCases.filter { !options.schema.columns(for: $0).isEmpty })
         let sealer = try PayloadSealer(tiers: tiers, hubReleaseKey: options.hubReleaseKey, agency: options.agency, batchID: batchID)
-        let encoder = try RecordEncoder(
-            schema: options.schema, header: reader.header, key: options.linkageKey, sealer: sealer, batchDate: options.batchDate)
+        var encoders: [RecordEncoder] = []
+        for _ in 0..<max(options.workers, 1) {
+            encoders.append(try RecordEncoder(
+                schema: options.schema, header: reader.header, key: options.linkageKey, sealer: sealer, batchDate: options.batchDate))
+        }
+        let pool = ParallelEncoder(encoders: encoders)
         let header = BatchHeader(
             batchID: batchID, agency: options.agency, createdAt: Self.timestamp(),
             batchDate: options.batchDate.iso8601, linkageKeyID: options.linkageKey.keyID,
@@ -91,13 +101,17 @@ public enum Tokeniser {
         let idColumn = reader.header.firstIndex(of: options.schema.columns(for: .recordID)[0])!
         var summary = TokeniseSummary(batchPath: batchPath, rejectsPath: rejectsPath, referencesPath: referencesPath)
         do throws(TokenisationError) {
-            while let row = try nextRow(&reader) {
-                summary.read += 1
-                let reason: String
-                if let problem = row.problem {
-                    reason = problem.description
-                } else {
-                    switch encoder.encode(row.fields) {
+            var chunk: [CSVRow] = []
+            chunk.reserveCapacity(Self.chunkSize)
+            var more = true
+            while more {
+                chunk.removeAll(keepingCapacity: true)
+                while chunk.count < Self.chunkSize, let row = try nextRow(&reader) { chunk.append(row) }
+                more = chunk.count == Self.chunkSize
+                for (row, encoded) in zip(chunk, pool.encode(chunk)) {
+                    summary.read += 1
+                    let reason: String
+                    switch encoded {
                     case .success(let record):
                         try writer.write(record)
                         do { try references.write(row: [row.fields[idColumn], record.reference]) } catch {
@@ -107,11 +121,15 @@ public enum Tokeniser {
                         continue
                     case .failure(let rejection):
                         reason = rejection.reason
+                    case nil:
+                        reason = row.problem?.description ?? "unreadable row"
                     }
+                    do { try rejects.write(row, reason: reason) } catch {
+                        throw TokenisationError.io(path: rejectsPath, reason: error.description)
+                    }
+                    summary.rejected += 1
+                    summary.reasons[reason, default: 0] += 1
                 }
-                do { try rejects.write(row, reason: reason) } catch { throw TokenisationError.io(path: rejectsPath, reason: error.description) }
-                summary.rejected += 1
-                summary.reasons[reason, default: 0] += 1
             }
             do { try rejects.close() } catch { throw TokenisationError.io(path: rejectsPath, reason: error.description) }
             do { try references.close() } catch { throw TokenisationError.io(path: referencesPath, reason: error.description) }
