@@ -145,3 +145,43 @@ struct Verify: ParsableCommand {
         print("content digest \(reader.contentDigest ?? "")")
     }
 }
+
+struct Query: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Tokenise one referral subject into a signed query the hub can match (no payload, no clear identifier).",
+        discussion: """
+            Example:
+              mashlink-agency query --agency csc --given "Bill" --surname "O'Brien" --dob 12/03/2012 \\
+                  --postcode "SW1A 1AA" --output referral.mlq
+            """)
+
+    @Option(help: "This agency's name as registered at the hub.") var agency: String
+    @Option(help: "Given name(s).") var given: String?
+    @Option(help: "Surname.") var surname: String?
+    @Option(help: "Former surname.") var formerSurname: String?
+    @Option(help: "Date of birth (UK formats or ISO).") var dob: String?
+    @Option(help: "Sex.") var sex: String?
+    @Option(help: "First address line.") var address: String?
+    @Option(help: "Postcode.") var postcode: String?
+    @Option(help: "NHS number.") var nhs: String?
+    @Option(help: "The linkage schema whose encoding parameters the batches used (default parameters if omitted).") var schema: String?
+    @Option(help: "The wrapped linkage key file.") var linkageKey = "linkage.key"
+    @Option(help: "The wrapped signing key file.") var signingKey = "agency-signing.key"
+    @Option(name: [.customLong("output"), .customShort("o")], help: "The query file to write.") var out = "query.mlq"
+    @OptionGroup var passphrase: PassphraseOptions
+
+    func run() throws {
+        let subject: [FieldKind: String?] = [
+            .givenName: given, .surname: surname, .formerSurname: formerSurname, .dateOfBirth: dob, .sex: sex,
+            .addressLine: address, .postcode: postcode, .nhsNumber: nhs,
+        ]
+        let parameters = try schema.map { try LinkageSchema.decode(try Data(contentsOf: URL(fileURLWithPath: $0))) }
+            ?? LinkageSchema(columns: [])
+        let pass = try passphrase.passphrase(for: "the agency key files")
+        try QueryTokeniser.write(
+            subject: subject.compactMapValues { $0 }, to: out, agency: agency, schema: parameters,
+            linkageKey: try AgencyKeys.linkageKey(at: linkageKey, passphrase: pass),
+            signingKey: try AgencyKeys.signingKey(at: signingKey, passphrase: pass), date: Tokeniser.today())
+        print("signed query written to \(out)")
+    }
+}

@@ -11,5 +11,5 @@ struct MashlinkAgency: ParsableCommand {
               mashlink-agency demo
             For real: keygen linkage (once, shared), keygen signing, schema suggest, tokenise, verify.
             """,
-        subcommands: [Keygen.self, Schema.self, Tokenise.self, Inspect.self, Verify.self, Demo.self])
+        subcommands: [Keygen.self, Schema.self, Tokenise.self, Query.self, Inspect.self, Verify.self, Demo.self])
 }

@@ -178,3 +178,40 @@ struct RecordLineTests {
         }
     }
 }
+
+@Suite("Referral queries")
+struct QueryTests {
+    @Test("a query encodes like a batch record, is signed, and is refused where a batch is expected")
+    func query() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mashlink-query-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = LinkageKey.generate(), signer = Ed25519.PrivateKey()
+        let date = CalendarDate(year: 2026, month: 11, day: 23)!
+        let header = ["id", "forename", "surname", "dob", "postcode"]
+        let batchEncoder = try RecordEncoder(
+            schema: SchemaSuggestion.suggest(header: header), header: header, key: key, sealer: nil, batchDate: date)
+        let stored = try batchEncoder.encode(["L1", "William", "OBrien", "2012-03-12", "sw1a1aa"]).get()
+
+        let path = dir.appendingPathComponent("q.mlq").path
+        let query = try QueryTokeniser.write(
+            subject: [.givenName: "Bill", .surname: "O'Brien", .dateOfBirth: "12/03/2012", .postcode: "SW1A 1AA"], to: path,
+            agency: "csc", schema: SchemaSuggestion.suggest(header: header), linkageKey: key, signingKey: signer, date: date)
+        #expect(query.tokens[TokenName.surname] == stored.tokens[TokenName.surname])
+        #expect(query.tokens[TokenName.dob] == stored.tokens[TokenName.dob])
+        #expect(query.tokens[TokenName.postcode] == stored.tokens[TokenName.postcode])
+        #expect(query.tokens[TokenName.givenCanonical] == stored.tokens[TokenName.givenCanonical])
+        #expect(query.payload.isEmpty)
+
+        let reader = try BatchReader(path: path, expectedSigner: signer.publicKey, format: BatchHeader.queryFormatName)
+        #expect(try reader.next() == query)
+        #expect(try reader.next() == nil)
+        #expect(reader.header.fieldDigests["surname"] == SchemaSuggestion.suggest(header: header).fieldDigests["surname"])
+        #expect(throws: TokenisationError.self) { try BatchReader(path: path, expectedSigner: signer.publicKey) }
+        #expect(throws: TokenisationError.self) {
+            try QueryTokeniser.write(
+                subject: [.surname: "Smith", .dateOfBirth: "30/02/2015"], to: dir.appendingPathComponent("bad.mlq").path,
+                agency: "csc", schema: SchemaSuggestion.suggest(header: header), linkageKey: key, signingKey: signer, date: date)
+        }
+    }
+}

@@ -6,6 +6,8 @@ public struct BatchHeader: Sendable, Hashable, Codable {
     public static let currentVersion = 1
     /// The format name, so that a wrong file is recognised at once.
     public static let formatName = "mashlink-batch"
+    /// The format name of a referral query: the same layout, one record, no payload.
+    public static let queryFormatName = "mashlink-query"
 
     /// Always ``formatName``.
     public var format: String
@@ -37,9 +39,10 @@ public struct BatchHeader: Sendable, Hashable, Codable {
     /// Makes a header for a new batch.
     public init(
         batchID: String, agency: String, createdAt: String, batchDate: String, linkageKeyID: String, signingKeyID: String,
-        hubReleaseKeyID: String, schema: LinkageSchema, payloadKeys: [PayloadTier: [UInt8]] = [:]
+        hubReleaseKeyID: String, schema: LinkageSchema, payloadKeys: [PayloadTier: [UInt8]] = [:],
+        format: String = BatchHeader.formatName
     ) {
-        format = Self.formatName
+        self.format = format
         version = Self.currentVersion
         self.batchID = batchID
         self.agency = agency

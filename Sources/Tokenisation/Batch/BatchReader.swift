@@ -19,14 +19,18 @@ public final class BatchReader {
 
     /// Opens the batch at `path`. With `expectedSigner` (the hub's registered key for the agency),
     /// a batch signed by any other key is refused before a record is read.
-    public init(path: String, expectedSigner: Ed25519.PublicKey) throws(TokenisationError) {
+    public init(
+        path: String, expectedSigner: Ed25519.PublicKey, format: String = BatchHeader.formatName
+    ) throws(TokenisationError) {
         lines = try LineReader(path: path)
         guard let first = try lines.next() else { throw .invalidBatch("the file is empty; it is not a mashlink batch") }
         let header: BatchHeader
         do { header = try JSONDecoder().decode(BatchHeader.self, from: Data(first)) } catch {
             throw .invalidBatch("the first line is not a mashlink batch header; is this the right file?")
         }
-        guard header.format == BatchHeader.formatName else { throw .invalidBatch("not a mashlink batch (format '\(header.format)')") }
+        guard header.format == format else {
+            throw .invalidBatch("expected a '\(format)' file but this is '\(header.format)'; check which file was given")
+        }
         guard header.version == BatchHeader.currentVersion else {
             throw .invalidBatch("batch format version \(header.version) is not known to this build (it reads \(BatchHeader.currentVersion)); upgrade mashlink or re-tokenise")
         }

@@ -22,7 +22,7 @@ public final class RecordEncoder {
     public static let normalisationVersion = 1
 
     private let schema: LinkageSchema
-    private let sealer: PayloadSealer
+    private let sealer: PayloadSealer?
     private let batchDate: CalendarDate
     private let indices: [FieldKind: [Int]]
     private let tierIndices: [PayloadTier: [(name: String, index: Int)]]
@@ -40,9 +40,10 @@ public final class RecordEncoder {
     /// The payload tiers this schema seals.
     public var tiers: Set<PayloadTier> { Set(tierIndices.keys) }
 
-    /// An encoder for rows with `header`, checked against `schema`.
+    /// An encoder for rows with `header`, checked against `schema`. `sealer` may be nil only when
+    /// the schema has no payload columns (a referral query).
     public init(
-        schema: LinkageSchema, header: [String], key: LinkageKey, sealer: PayloadSealer, batchDate: CalendarDate
+        schema: LinkageSchema, header: [String], key: LinkageKey, sealer: PayloadSealer?, batchDate: CalendarDate
     ) throws(TokenisationError) {
         try schema.validate(header: header)
         guard !schema.columns(for: .recordID).isEmpty else {
@@ -57,6 +58,9 @@ public final class RecordEncoder {
         for tier in PayloadTier.allCases {
             let cols = schema.columns(for: tier).compactMap { name in position[name].map { (name, $0) } }
             if !cols.isEmpty { tiers[tier] = cols }
+        }
+        if !tiers.isEmpty && sealer == nil {
+            throw .invalidSchema("the schema has payload columns but no hub release key was given to seal them to")
         }
         self.schema = schema
         self.sealer = sealer
@@ -217,6 +221,7 @@ public final class RecordEncoder {
             guard !present.isEmpty else { continue }
             let object = Dictionary(uniqueKeysWithValues: present.map { ($0.name, fields[$0.index]) })
             do {
+                guard let sealer else { return .failure(RowRejection("payload tier \(tier.rawValue) has no sealer")) }
                 payload[tier] = try sealer.seal(Array(try payloadEncoder.encode(object)), reference: reference, tier: tier)
             } catch {
                 return .failure(RowRejection("payload tier \(tier.rawValue) could not be sealed"))
