@@ -68,8 +68,10 @@ public enum Tokeniser {
     ///
     /// Throws only when the input as a whole is unusable (unreadable, no header, schema not matching
     /// the header, or not one row tokenised); then no batch is left behind.
+    /// `progress`, if given, is called after each chunk with the rows read so far.
     public static func run(
-        inputPath: String, batchPath: String, rejectsPath: String, options: TokeniseOptions
+        inputPath: String, batchPath: String, rejectsPath: String, options: TokeniseOptions,
+        progress: ((Int) -> Void)? = nil
     ) throws(TokenisationError) -> TokeniseSummary {
         var reader: CSVReader
         do { reader = try CSVReader(path: inputPath) } catch { throw .unusableInput(error.description) }
@@ -130,6 +132,7 @@ public enum Tokeniser {
                     summary.rejected += 1
                     summary.reasons[reason, default: 0] += 1
                 }
+                progress?(summary.read)
             }
             do { try rejects.close() } catch { throw TokenisationError.io(path: rejectsPath, reason: error.description) }
             do { try references.close() } catch { throw TokenisationError.io(path: referencesPath, reason: error.description) }

@@ -102,7 +102,12 @@ struct Tokenise: ParsableCommand {
             agency: agency, schema: schemaValue, linkageKey: try AgencyKeys.linkageKey(at: linkageKey, passphrase: pass),
             signingKey: try AgencyKeys.signingKey(at: signingKey, passphrase: pass),
             hubReleaseKey: try AgencyKeys.hubReleaseKey(at: hubKey), batchDate: date)
-        let summary = try Tokeniser.run(inputPath: file, batchPath: out, rejectsPath: rejects, options: options)
+        // A progress line on stderr only for a person watching a terminal.
+        let showProgress = !quiet && !json && isatty(STDERR_FILENO) == 1
+        let summary = try Tokeniser.run(
+            inputPath: file, batchPath: out, rejectsPath: rejects, options: options,
+            progress: showProgress ? { rows in FileHandle.standardError.write(Data("\rtokenising: \(rows) rows read".utf8)) } : nil)
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         if json {
             print(try summary.json())
             return

@@ -42,9 +42,15 @@ struct BatchTests {
     func summaryAndRejects() throws {
         let f = try Self.fixture()
         defer { try? FileManager.default.removeItem(at: f.dir) }
+        var reported: [Int] = []
         let summary = try Tokeniser.run(
-            inputPath: f.path("extract.csv"), batchPath: f.path("batch.mlb"), rejectsPath: f.path("rejects.csv"), options: f.options)
+            inputPath: f.path("extract.csv"), batchPath: f.path("batch.mlb"), rejectsPath: f.path("rejects.csv"), options: f.options,
+            progress: { reported.append($0) })
         #expect(summary.read == 7 && summary.tokenised == 3 && summary.rejected == 4)
+        #expect(reported.last == 7)
+        // The agency's reference map: header plus one line per tokenised row.
+        let refs = try String(contentsOfFile: summary.referencesPath, encoding: .utf8).split(separator: "\n")
+        #expect(refs.count == 4 && refs[0] == "record_id,reference" && refs[1].hasPrefix("P1,"))
         #expect(summary.description == "read 7, tokenised 3, rejected 4 → \(f.path("rejects.csv"))")
 
         var rejects = try CSVReader(path: f.path("rejects.csv"))
