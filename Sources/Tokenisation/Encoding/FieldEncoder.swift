@@ -39,6 +39,7 @@ public final class KeyedEncoder {
     private let tokenContext: HMACSHA256Context
     private let bloomContext: HMACSHA256Context
     private var scratch = [UInt8](repeating: 0, count: 32)
+    private var input: [UInt8] = []
 
     /// An encoder for `purpose` (for example `surname`) under `key`.
     public init(key: LinkageKey, purpose: String) {
@@ -54,46 +55,71 @@ public final class KeyedEncoder {
     /// A Bloom filter of the q-grams of `value`, padded with `_` at both ends so that first and last letters count.
     /// `salt` (for example a birth year) is mixed into every position when filters are salted.
     public func bloom(_ values: [String], parameters: BloomParameters, salt: String = "") -> BloomFilter {
-        bloom(grams: values.filter { !$0.isEmpty }.flatMap { Self.qgrams($0, q: parameters.q) }, parameters: parameters, salt: salt)
+        var filter = BloomFilter(bitCount: parameters.bits)
+        for value in values where !value.isEmpty {
+            Self.forEachQGram(value, q: parameters.q, prefix: []) { add($0, to: &filter, parameters: parameters, salt: salt) }
+        }
+        return filter
     }
 
-    /// A Bloom filter of already-formed q-grams (the record-level filter prefixes each with its field).
-    public func bloom(grams: [String], parameters: BloomParameters, salt: String = "") -> BloomFilter {
+    /// A Bloom filter of several fields' q-grams, each prefixed with its field tag (the record-level filter),
+    /// so that "ann" in a given name and "ann" in a street set different bits.
+    public func bloom(tagged values: [(tag: String, value: String)], parameters: BloomParameters, salt: String = "") -> BloomFilter {
         var filter = BloomFilter(bitCount: parameters.bits)
-        for gram in grams {
-            var produced = 0
-            var round: UInt8 = 0
-            while produced < parameters.hashes {
-                var input = Array(gram.utf8)
-                input.append(0x1f)
-                input.append(round)
-                input += salt.utf8
-                scratch.withUnsafeMutableBytes { bloomContext.authenticate(input, into: $0) }
-                var i = 0
-                while i < 32 && produced < parameters.hashes {
-                    let position = Int(scratch[i]) << 8 | Int(scratch[i + 1])
-                    filter.set(position % parameters.bits)
-                    produced += 1
-                    i += 2
-                }
-                round &+= 1
+        for (tag, value) in values where !value.isEmpty {
+            Self.forEachQGram(value, q: parameters.q, prefix: Array(tag.utf8) + [UInt8(ascii: ":")]) {
+                add($0, to: &filter, parameters: parameters, salt: salt)
             }
         }
         return filter
     }
 
-    /// The padded q-grams of `value`, in order. Repeats are kept: a repeated q-gram sets the same bits again.
-    public static func qgrams(_ value: String, q: Int) -> [String] {
+    /// Sets the `hashes` positions of one q-gram: 16-bit words of HMAC(gram ‖ 0x1f ‖ round ‖ salt).
+    private func add(_ gram: [UInt8], to filter: inout BloomFilter, parameters: BloomParameters, salt: String) {
+        input.removeAll(keepingCapacity: true)
+        input.append(contentsOf: gram)
+        input.append(0x1f)
+        let roundIndex = input.count
+        input.append(0)
+        input.append(contentsOf: salt.utf8)
+        var produced = 0
+        var round: UInt8 = 0
+        while produced < parameters.hashes {
+            input[roundIndex] = round
+            scratch.withUnsafeMutableBytes { bloomContext.authenticate(input, into: $0) }
+            var i = 0
+            while i < 32 && produced < parameters.hashes {
+                filter.set((Int(scratch[i]) << 8 | Int(scratch[i + 1])) % parameters.bits)
+                produced += 1
+                i += 2
+            }
+            round &+= 1
+        }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of each padded q-gram of `value` (over Unicode scalars), after `prefix`.
+    static func forEachQGram(_ value: String, q: Int, prefix: [UInt8], _ body: ([UInt8]) -> Void) {
         let pad = [Unicode.Scalar](repeating: "_", count: max(q - 1, 0))
         let scalars = pad + Array(value.unicodeScalars) + pad
-        guard scalars.count >= q else { return [String(String.UnicodeScalarView(scalars))] }
-        var grams: [String] = []
-        grams.reserveCapacity(scalars.count - q + 1)
-        for i in 0...(scalars.count - q) {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[i..<(i + q)])
-            grams.append(String(view))
+        var gram = prefix
+        guard scalars.count >= q else {
+            for s in scalars { gram.append(contentsOf: String(s).utf8) }
+            body(gram)
+            return
         }
+        for i in 0...(scalars.count - q) {
+            gram.removeSubrange(prefix.count...)
+            for s in scalars[i..<(i + q)] {
+                if s.isASCII { gram.append(UInt8(s.value)) } else { gram.append(contentsOf: String(s).utf8) }
+            }
+            body(gram)
+        }
+    }
+
+    /// The padded q-grams of `value`, in order (repeats kept: they set the same bits again).
+    public static func qgrams(_ value: String, q: Int) -> [String] {
+        var grams: [String] = []
+        forEachQGram(value, q: q, prefix: []) { grams.append(String(decoding: $0, as: UTF8.self)) }
         return grams
     }
 }
