@@ -53,15 +53,30 @@ public final class HMACSHA256Context {
 
     /// Writes the HMAC-SHA256 of `message` into `output` (at least 32 bytes), avoiding an allocation per call.
     public func authenticate(_ message: some Collection<UInt8>, into output: UnsafeMutableRawBufferPointer) {
+        withBytes(message) { authenticate(raw: $0, into: output) }
+    }
+
+    /// The same for an array: a concrete overload, so the tokenising hot path pays no generic dispatch.
+    public func authenticate(_ message: [UInt8], into output: UnsafeMutableRawBufferPointer) {
+        message.withUnsafeBytes { authenticate(raw: $0, into: output) }
+    }
+
+    /// The HMAC-SHA256 of the UTF-8 bytes of `string`.
+    public func authenticationCode(for string: String) -> [UInt8] {
+        var string = string
+        var out = [UInt8](repeating: 0, count: HMACSHA256.byteCount)
+        string.withUTF8 { utf8 in out.withUnsafeMutableBytes { authenticate(raw: UnsafeRawBufferPointer(utf8), into: $0) } }
+        return out
+    }
+
+    private func authenticate(raw input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
         precondition(output.count >= HMACSHA256.byteCount, "HMAC output buffer shorter than 32 bytes")
-        withBytes(message) { input in
-            var written = 0
-            // A nil key restarts from the keyed state; none of these can fail on a keyed context.
-            let ok = EVP_MAC_init(context, nil, 0, nil) == 1
-                && EVP_MAC_update(context, input.nonNilBase, input.count) == 1
-                && EVP_MAC_final(context, output.baseAddress!.assumingMemoryBound(to: UInt8.self), &written, output.count) == 1
-            precondition(ok && written == HMACSHA256.byteCount, "HMAC failed: \(openSSLError("EVP_MAC"))")
-        }
+        var written = 0
+        // A nil key restarts from the keyed state; none of these can fail on a keyed context.
+        let ok = EVP_MAC_init(context, nil, 0, nil) == 1
+            && EVP_MAC_update(context, input.nonNilBase, input.count) == 1
+            && EVP_MAC_final(context, output.baseAddress!.assumingMemoryBound(to: UInt8.self), &written, output.count) == 1
+        precondition(ok && written == HMACSHA256.byteCount, "HMAC failed: \(openSSLError("EVP_MAC"))")
     }
 }
 

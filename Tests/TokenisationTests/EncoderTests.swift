@@ -155,3 +155,15 @@ struct SchemaTests {
         #expect(throws: TokenisationError.self) { try LinkageSchema.decode(Data("{\"version\":1}".utf8)) }
     }
 }
+
+@Suite("JSON text")
+struct JSONTextTests {
+    @Test("payload objects escape quotes, backslashes, newlines and control characters and parse back exactly")
+    func escaping() throws {
+        let members = [("a_notes", "said \"no\"\\ then\nleft\r\t\u{01} — café"), ("b", "")]
+        let bytes = JSONText.object(members)
+        let parsed = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String]
+        #expect(parsed == Dictionary(uniqueKeysWithValues: members))
+        #expect(String(decoding: bytes, as: UTF8.self).hasPrefix(#"{"a_notes":"said \"no\"\\ then\nleft\r\t\u0001"#))
+    }
+}

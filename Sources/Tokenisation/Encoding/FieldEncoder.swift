@@ -49,7 +49,7 @@ public final class KeyedEncoder {
 
     /// The keyed token of a normalised value.
     public func token(_ value: String) -> Token {
-        Token(bytes: Array(tokenContext.authenticationCode(for: value.utf8).prefix(Self.tokenByteCount)))
+        Token(bytes: Array(tokenContext.authenticationCode(for: value).prefix(Self.tokenByteCount)))
     }
 
     /// A Bloom filter of the q-grams of `value`, padded with `_` at both ends so that first and last letters count.

@@ -31,11 +31,6 @@ public final class RecordEncoder {
     private let key: LinkageKey
     private let nicknames = Nicknames.standard
     private let families = TransliterationFamilies.standard
-    private let payloadEncoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = .sortedKeys
-        return e
-    }()
 
     /// The payload tiers this schema seals.
     public var tiers: Set<PayloadTier> { Set(tierIndices.keys) }
@@ -73,7 +68,7 @@ public final class RecordEncoder {
 
     /// The opaque reference for an agency record id: what the agency recomputes to find its record.
     public func reference(forRecordID id: String) -> String {
-        Hex.encode(referenceContext.authenticationCode(for: id.utf8).prefix(16))
+        Hex.encode(referenceContext.authenticationCode(for: id).prefix(16))
     }
 
     private func encoder(_ purpose: String) -> KeyedEncoder {
@@ -219,10 +214,11 @@ public final class RecordEncoder {
         for (tier, columns) in tierIndices {
             let present = columns.filter { !fields[$0.index].isEmpty }
             guard !present.isEmpty else { continue }
-            let object = Dictionary(uniqueKeysWithValues: present.map { ($0.name, fields[$0.index]) })
+            // A JSON object of the tier's non-empty columns, keys sorted.
+            let object = present.map { ($0.name, fields[$0.index]) }.sorted { $0.0 < $1.0 }
             do {
                 guard let sealer else { return .failure(RowRejection("payload tier \(tier.rawValue) has no sealer")) }
-                payload[tier] = try sealer.seal(Array(try payloadEncoder.encode(object)), reference: reference, tier: tier)
+                payload[tier] = try sealer.seal(JSONText.object(object), reference: reference, tier: tier)
             } catch {
                 return .failure(RowRejection("payload tier \(tier.rawValue) could not be sealed"))
             }
