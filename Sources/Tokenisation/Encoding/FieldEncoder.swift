@@ -17,6 +17,11 @@ public struct BloomParameters: Sendable, Hashable, Codable {
         self.q = q
     }
 
+    /// Bits per position read from the HMAC output: log2(bits) for a power of two, else 16 (then reduced modulo bits).
+    public var positionBitWidth: Int {
+        bits & (bits - 1) == 0 ? bits.trailingZeroBitCount : 16
+    }
+
     /// Throws if the parameters cannot be used.
     public func validate() throws(TokenisationError) {
         guard bits >= 64, bits <= 65_536, bits % 64 == 0 else {
@@ -74,7 +79,10 @@ public final class KeyedEncoder {
         return filter
     }
 
-    /// Sets the `hashes` positions of one q-gram: 16-bit words of HMAC(gram ‖ 0x1f ‖ round ‖ salt).
+    /// Sets the `hashes` positions of one q-gram. Positions are read as consecutive `w`-bit fields
+    /// (big-endian bit order) of HMAC(gram ‖ 0x1f ‖ round ‖ salt), where `w = log2(bits)` when `bits` is a
+    /// power of two (uniform, no modulo) and 16 otherwise (taken modulo `bits`); `round` counts up when one
+    /// 256-bit output holds too few fields. With 1024 bits, one HMAC gives 25 positions, so the usual 20 cost one HMAC.
     private func add(_ gram: [UInt8], to filter: inout BloomFilter, parameters: BloomParameters, salt: String) {
         input.removeAll(keepingCapacity: true)
         input.append(contentsOf: gram)
@@ -82,19 +90,32 @@ public final class KeyedEncoder {
         let roundIndex = input.count
         input.append(0)
         input.append(contentsOf: salt.utf8)
+        let width = parameters.positionBitWidth
+        let perRound = 256 / width
         var produced = 0
         var round: UInt8 = 0
         while produced < parameters.hashes {
             input[roundIndex] = round
             scratch.withUnsafeMutableBytes { bloomContext.authenticate(input, into: $0) }
-            var i = 0
-            while i < 32 && produced < parameters.hashes {
-                filter.set((Int(scratch[i]) << 8 | Int(scratch[i + 1])) % parameters.bits)
+            var field = 0
+            while field < perRound && produced < parameters.hashes {
+                filter.set(Self.bits(of: scratch, from: field * width, count: width) % parameters.bits)
                 produced += 1
-                i += 2
+                field += 1
             }
             round &+= 1
         }
+    }
+
+    /// `count` (≤ 16) bits of `bytes` starting at bit `start`, most significant bit first.
+    static func bits(of bytes: [UInt8], from start: Int, count: Int) -> Int {
+        let byte = start >> 3
+        // Three bytes always cover a field of up to 16 bits starting anywhere in the first byte.
+        var window = Int(bytes[byte]) << 16
+        if byte + 1 < bytes.count { window |= Int(bytes[byte + 1]) << 8 }
+        if byte + 2 < bytes.count { window |= Int(bytes[byte + 2]) }
+        let shift = 24 - (start & 7) - count
+        return (window >> shift) & ((1 << count) - 1)
     }
 
     /// Calls `body` with the UTF-8 bytes of each padded q-gram of `value` (over Unicode scalars), after `prefix`.
