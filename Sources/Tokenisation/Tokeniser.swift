@@ -115,7 +115,7 @@ public enum Tokeniser {
                     let reason: String
                     switch encoded {
                     case .success(let record):
-                        try writer.write(record)
+                        try writer.write(serialised: record.line)
                         do { try references.write(row: [row.fields[idColumn], record.reference]) } catch {
                             throw TokenisationError.io(path: referencesPath, reason: error.description)
                         }

@@ -47,6 +47,12 @@ public final class BatchWriter {
         recordCount += 1
     }
 
+    /// Appends one record already serialised by `RecordLine.serialise`.
+    func write(serialised line: [UInt8]) throws(TokenisationError) {
+        try append(line)
+        recordCount += 1
+    }
+
     /// Signs, writes the trailer, syncs and moves the batch into place. Returns the content digest.
     @discardableResult
     public func finish() throws(TokenisationError) -> String {

@@ -1,6 +1,12 @@
 import Dispatch
 import Foundation
 
+/// A record's reference and its serialised batch line.
+struct EncodedLine {
+    let reference: String
+    let line: [UInt8]
+}
+
 /// Encodes a chunk of rows on several threads, one ``RecordEncoder`` per thread, keeping row order.
 ///
 /// Worker `w` uses only `encoders[w]` (HMAC contexts are mutable, so never shared) and hands its
@@ -15,16 +21,23 @@ final class ParallelEncoder {
     }
 
     /// The encoding of each row without a CSV problem; `nil` for rows the reader already flagged.
-    func encode(_ rows: [CSVRow]) -> [Result<EncodedRecord, RowRejection>?] {
+    func encode(_ rows: [CSVRow]) -> [Result<EncodedLine, RowRejection>?] {
         let workers = min(encoders.items.count, max(rows.count, 1))
         let encoders = self.encoders
         let collected = Collected(count: rows.count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let encoder = encoders.items[worker]
-            var local: [(Int, Result<EncodedRecord, RowRejection>)] = []
+            var local: [(Int, Result<EncodedLine, RowRejection>)] = []
             var i = worker
             while i < rows.count {
-                if rows[i].problem == nil { local.append((i, encoder.encode(rows[i].fields))) }
+                if rows[i].problem == nil {
+                    // Serialising here, on the worker, keeps the single writer thread light.
+                    local.append((i, encoder.encode(rows[i].fields).map { record in
+                        var line: [UInt8] = []
+                        RecordLine.serialise(record, into: &line)
+                        return EncodedLine(reference: record.reference, line: line)
+                    }))
+                }
                 i += workers
             }
             collected.add(local)
@@ -39,11 +52,11 @@ final class ParallelEncoder {
 
     private final class Collected: @unchecked Sendable {
         private let lock = NSLock()
-        private(set) var items: [Result<EncodedRecord, RowRejection>?]
+        private(set) var items: [Result<EncodedLine, RowRejection>?]
 
         init(count: Int) { items = Array(repeating: nil, count: count) }
 
-        func add(_ results: [(Int, Result<EncodedRecord, RowRejection>)]) {
+        func add(_ results: [(Int, Result<EncodedLine, RowRejection>)]) {
             lock.lock()
             defer { lock.unlock() }
             for (i, r) in results { items[i] = r }
