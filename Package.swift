@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "LinkCrypto", targets: ["LinkCrypto"]),
         .library(name: "Normalisation", targets: ["Normalisation"]),
         .library(name: "Tokenisation", targets: ["Tokenisation"]),
+        .library(name: "Matching", targets: ["Matching"]),
         .executable(name: "mashlink-agency", targets: ["mashlink-agency"]),
         .executable(name: "mashlink-bench", targets: ["mashlink-bench"]),
     ],
@@ -44,6 +45,12 @@ let package = Package(
             dependencies: ["LinkCrypto", "Normalisation"],
             swiftSettings: strictSettings
         ),
+        // Blocking, comparison, scoring and clustering over encoded records. No I/O.
+        .target(
+            name: "Matching",
+            dependencies: ["Tokenisation"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "mashlink-agency",
             dependencies: [
@@ -56,6 +63,7 @@ let package = Package(
             name: "mashlink-bench",
             dependencies: [
                 "LinkCrypto",
+                "Matching",
                 "Tokenisation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -70,6 +78,11 @@ let package = Package(
         .testTarget(
             name: "TokenisationTests",
             dependencies: ["Tokenisation"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MatchingTests",
+            dependencies: ["Matching"],
             swiftSettings: strictSettings
         ),
         .testTarget(
