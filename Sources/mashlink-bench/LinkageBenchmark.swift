@@ -5,10 +5,12 @@ import Matching
 import Normalisation
 import Tokenisation
 
-/// Blocking quality and speed on a labelled pair of files (FEBRL4 a and b with their true links).
-struct BlockingBenchmark: ParsableCommand {
+/// Blocking and scoring quality on a labelled pair of files (FEBRL4 a and b with their true links).
+/// The model is trained without the labels; the labels are used only to measure.
+struct LinkageBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "blocking", abstract: "Pairs completeness, reduction ratio and time of blocking on labelled data.")
+        commandName: "linkage",
+        abstract: "Blocking (pairs completeness, reduction ratio) and scoring (precision, recall per band) on labelled data.")
 
     @Option(help: "Left CSV.") var left = "../shared/data/febrl/febrl4_a.csv"
     @Option(help: "Right CSV.") var right = "../shared/data/febrl/febrl4_b.csv"
@@ -16,6 +18,7 @@ struct BlockingBenchmark: ParsableCommand {
     @Option(help: "Schema for both files.") var schema = "examples/febrl/schema.json"
     @Option(help: "LSH bands (0 = off).") var bands = BlockingConfiguration.standard.lshBands
     @Option(help: "LSH bits per band.") var bits = BlockingConfiguration.standard.lshBitsPerBand
+    @Flag(help: "Score every candidate pair without the one-to-one resolution.") var noOneToOne = false
 
     func run() throws {
         let s = try LinkageSchema.decode(try Data(contentsOf: URL(fileURLWithPath: schema)))
@@ -40,6 +43,35 @@ struct BlockingBenchmark: ParsableCommand {
         print("mashlink blocking_candidates \(m.candidateCount)")
         print("mashlink blocking_seconds \(formatted(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s")
         print("# oversized blocks skipped: \(result.oversizedBlocks)")
+
+        let trainStart = ContinuousClock.now
+        let vectors = result.pairs.map { Comparator.compare(l[$0.left], r[$0.right]) }
+        let u = ModelTrainer.estimateU(left: l, right: r)
+        let model = ModelTrainer.train(vectors: vectors, u: u, possiblePairs: l.count * r.count)
+        let trainTime = ContinuousClock.now - trainStart
+        let scores = vectors.map(model.score)
+        let kept = noOneToOne ? Set(result.pairs.indices) : OneToOne.keep(result.pairs, scores: scores)
+        var matchTP = 0, matchFP = 0, possibleTP = 0, possibleFP = 0
+        for (i, pair) in result.pairs.enumerated() where kept.contains(i) {
+            let isTrue = truth.contains(pair)
+            switch model.band(scores[i]) {
+            case .match: if isTrue { matchTP += 1 } else { matchFP += 1 }
+            case .possible: if isTrue { possibleTP += 1 } else { possibleFP += 1 }
+            case .nonMatch: break
+            }
+        }
+        if ProcessInfo.processInfo.environment["MASHLINK_DEBUG_MODEL"] != nil {
+            for f in ComparedField.allCases {
+                print("# \(f.rawValue) m=\(model.m[f.rawValue]!.map { formatted($0) }) u=\(model.u[f.rawValue]!.map { formatted($0) })")
+            }
+        }
+        let precision = Double(matchTP) / Double(max(matchTP + matchFP, 1))
+        let recall = Double(matchTP) / Double(max(truth.count, 1))
+        print("mashlink match_band_precision \(formatted(precision)) (\(matchFP) false matches)")
+        print("mashlink match_band_recall \(formatted(recall))")
+        print("mashlink possible_band_pairs \(possibleTP + possibleFP) (\(possibleTP) true)")
+        print("mashlink match_or_possible_recall \(formatted(Double(matchTP + possibleTP) / Double(max(truth.count, 1))))")
+        print("mashlink training_seconds \(formatted(Double(trainTime.components.seconds) + Double(trainTime.components.attoseconds) / 1e18)) s (prior \(model.prior))")
     }
 
     private func encode(_ path: String, schema: LinkageSchema, key: LinkageKey) throws -> ([EncodedRecord], [String: Int]) {
