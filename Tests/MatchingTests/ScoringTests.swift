@@ -61,13 +61,20 @@ struct ScoringTests {
         return (left, right, pairs, truth)
     }
 
-    @Test("EM separates true pairs from decoys without labels, and the match band is precise")
-    func em() throws {
-        let data = try Self.population()
+    static func trained(
+        _ data: (left: [EncodedRecord], right: [EncodedRecord], pairs: [CandidatePair], truth: Set<CandidatePair>)
+    ) -> ([ComparisonVector], MatchModel) {
         let vectors = data.pairs.map { Comparator.compare(data.left[$0.left], data.right[$0.right]) }
         let model = ModelTrainer.train(
             vectors: vectors, u: ModelTrainer.estimateU(left: data.left, right: data.right, samples: 5_000),
             possiblePairs: data.left.count * data.right.count)
+        return (vectors, model)
+    }
+
+    @Test("EM separates true pairs from decoys without labels, and the match band is precise")
+    func em() throws {
+        let data = try Self.population()
+        let (vectors, model) = Self.trained(data)
         // 300 true pairs among 300 × 900 possible.
         #expect(abs(model.prior - 300.0 / 270_000) < 0.0002, "prior \(model.prior)")
         #expect(model.weight(.surname, level: 0) > 0 && model.weight(.surname, level: 5) < 0)
@@ -87,10 +94,7 @@ struct ScoringTests {
     @Test("evidence is a readable waterfall of field, level and weight")
     func evidence() throws {
         let data = try Self.population()
-        let vectors = data.pairs.map { Comparator.compare(data.left[$0.left], data.right[$0.right]) }
-        let model = ModelTrainer.train(
-            vectors: vectors, u: ModelTrainer.estimateU(left: data.left, right: data.right, samples: 5_000),
-            possiblePairs: data.left.count * data.right.count)
+        let (vectors, model) = Self.trained(data)
         let lines = model.evidence(vectors[0]).map(\.description)
         #expect(lines.contains { $0.hasPrefix("dateOfBirth: exact, +") })
         #expect(lines.allSatisfy { !$0.contains("oliver") && !$0.contains("smith") })
