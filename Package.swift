@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Tokenisation", targets: ["Tokenisation"]),
         .library(name: "Matching", targets: ["Matching"]),
         .executable(name: "mashlink-agency", targets: ["mashlink-agency"]),
+        .executable(name: "mashlink-hub", targets: ["mashlink-hub"]),
         .executable(name: "mashlink-bench", targets: ["mashlink-bench"]),
     ],
     dependencies: [
@@ -55,6 +56,14 @@ let package = Package(
             name: "mashlink-agency",
             dependencies: [
                 "Tokenisation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "mashlink-hub",
+            dependencies: [
+                "Matching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

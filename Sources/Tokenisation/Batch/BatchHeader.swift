@@ -81,3 +81,17 @@ struct BatchTrailer: Codable {
         Array("mashlink-batch-v1\n\(digest)\n\(records)\n".utf8)
     }
 }
+
+extension BatchHeader {
+    /// Checks that `self` and `other` can be linked: same linkage key, and the same encoding for every
+    /// field both compare. Throws with what differs and what to do.
+    public func checkLinkable(with other: BatchHeader) throws(TokenisationError) {
+        guard linkageKeyID == other.linkageKeyID else {
+            throw .invalidBatch("batches from \(agency) and \(other.agency) were made under different linkage keys (\(linkageKeyID), \(other.linkageKeyID)); every agency must tokenise under the current key")
+        }
+        let differing = Set(fieldDigests.keys).intersection(other.fieldDigests.keys).filter { fieldDigests[$0] != other.fieldDigests[$0] }
+        guard differing.isEmpty else {
+            throw .invalidBatch("batches from \(agency) and \(other.agency) encode \(differing.sorted().joined(separator: ", ")) differently (schema Bloom or hardening settings, or mashlink version); re-tokenise with the agreed schema")
+        }
+    }
+}
