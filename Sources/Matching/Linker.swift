@@ -39,8 +39,12 @@ public struct LinkResult: Sendable {
 /// Links several agencies' records: blocking and scoring for every pair of agencies, one model
 /// trained on all candidate pairs, one-to-one resolution per agency pair, then clustering.
 public enum Linker {
-    /// Links `agencies` (at least two). `model`, if given, is reused instead of training a new one.
-    public static func link(_ agencies: [AgencyRecords], blocker: Blocker = Blocker(), model: MatchModel? = nil) -> LinkResult {
+    /// Links `agencies` (at least two). `model`, if given, is reused instead of training a new one;
+    /// `matchThreshold` and `possibleThreshold`, if given, override the model's band thresholds.
+    public static func link(
+        _ agencies: [AgencyRecords], blocker: Blocker = Blocker(), model: MatchModel? = nil,
+        matchThreshold: Double? = nil, possibleThreshold: Double? = nil
+    ) -> LinkResult {
         var candidates: [(a: Int, b: Int, pairs: [CandidatePair], vectors: [ComparisonVector])] = []
         var possible = 0
         for a in agencies.indices {
@@ -51,7 +55,7 @@ public enum Linker {
                 possible += agencies[a].records.count * agencies[b].records.count
             }
         }
-        let trained = model ?? {
+        var trained = model ?? {
             var uSamples: [String: [Double]] = [:]
             // u from random pairs across the first two agencies that have records (population-level disagreement).
             if let first = agencies.firstIndex(where: { !$0.records.isEmpty }),
@@ -60,6 +64,8 @@ public enum Linker {
             }
             return ModelTrainer.train(vectors: candidates.flatMap(\.vectors), u: uSamples, possiblePairs: possible)
         }()
+        if let matchThreshold { trained.matchThreshold = matchThreshold }
+        if let possibleThreshold { trained.possibleThreshold = possibleThreshold }
 
         var links: [Link] = []
         var union = UnionFind()

@@ -45,16 +45,10 @@ struct Link: ParsableCommand {
             headers.append(reader.header)
             agencies.append(AgencyRecords(agency: reader.header.agency, records: records))
         }
-        var reused = try model.map { try JSONDecoder().decode(MatchModel.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
-        if let t = matchThreshold { reused?.matchThreshold = t }
-        if let t = possibleThreshold { reused?.possibleThreshold = t }
-        var result = Linker.link(agencies, blocker: Blocker(filterBits: headers[0].bloom.bits), model: reused)
-        if reused == nil, matchThreshold != nil || possibleThreshold != nil {
-            var m = result.model
-            if let t = matchThreshold { m.matchThreshold = t }
-            if let t = possibleThreshold { m.possibleThreshold = t }
-            result = Linker.link(agencies, blocker: Blocker(filterBits: headers[0].bloom.bits), model: m)
-        }
+        let reused = try model.map { try JSONDecoder().decode(MatchModel.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let result = Linker.link(
+            agencies, blocker: Blocker(filterBits: headers[0].bloom.bits), model: reused,
+            matchThreshold: matchThreshold, possibleThreshold: possibleThreshold)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let links = try CSVWriter(path: (out as NSString).appendingPathComponent("links.csv"), permissions: 0o640, replacingExisting: true)
         try links.write(row: ["left_agency", "left_record", "right_agency", "right_record", "score", "band"])

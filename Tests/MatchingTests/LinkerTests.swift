@@ -57,6 +57,11 @@ struct LinkerTests {
         // Police-only people stay alone.
         for i in 120..<160 { #expect(byCluster[cluster(0, i)!]!.count == 1) }
         #expect(result.links.allSatisfy { $0.leftAgency != $0.rightAgency })
+
+        // A threshold no pair reaches empties the match band and leaves every record alone.
+        let strict = Linker.link(agencies, model: result.model, matchThreshold: 10_000)
+        #expect(strict.links.allSatisfy { $0.band == .possible })
+        #expect(Set(strict.clusters.map(\.cluster)).count == strict.clusters.count)
     }
 
     @Test("batches under different linkage keys or encodings are refused for linking")
