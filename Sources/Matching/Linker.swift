@@ -43,7 +43,7 @@ public enum Linker {
     /// `matchThreshold` and `possibleThreshold`, if given, override the model's band thresholds.
     public static func link(
         _ agencies: [AgencyRecords], blocker: Blocker = Blocker(), model: MatchModel? = nil,
-        matchThreshold: Double? = nil, possibleThreshold: Double? = nil
+        matchThreshold: Double? = nil, possibleThreshold: Double? = nil, termFrequencyAdjustment: Bool = true
     ) -> LinkResult {
         var candidates: [(a: Int, b: Int, pairs: [CandidatePair], vectors: [ComparisonVector])] = []
         var possible = 0
@@ -66,6 +66,8 @@ public enum Linker {
         }()
         if let matchThreshold { trained.matchThreshold = matchThreshold }
         if let possibleThreshold { trained.possibleThreshold = possibleThreshold }
+        let scorer = Scorer(
+            model: trained, termFrequencies: termFrequencyAdjustment ? TermFrequencies(agencies.flatMap(\.records)) : nil)
 
         var links: [Link] = []
         var union = UnionFind()
@@ -81,7 +83,8 @@ public enum Linker {
 
         var matchEdges: [(score: Double, x: Int, y: Int)] = []
         for c in candidates {
-            let scores = c.vectors.map(trained.score)
+            let left = agencies[c.a].records, right = agencies[c.b].records
+            let scores = zip(c.pairs, c.vectors).map { scorer.score(left[$0.0.left], right[$0.0.right], $0.1) }
             for i in OneToOne.keep(c.pairs, scores: scores) {
                 let band = trained.band(scores[i])
                 guard band != .nonMatch else { continue }

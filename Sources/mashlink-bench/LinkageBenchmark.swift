@@ -19,6 +19,7 @@ struct LinkageBenchmark: ParsableCommand {
     @Option(help: "LSH bands (0 = off).") var bands = BlockingConfiguration.standard.lshBands
     @Option(help: "LSH bits per band.") var bits = BlockingConfiguration.standard.lshBitsPerBand
     @Flag(help: "Score every candidate pair without the one-to-one resolution.") var noOneToOne = false
+    @Flag(help: "Score without term-frequency adjustment.") var noTermFrequencies = false
 
     func run() throws {
         let s = try LinkageSchema.decode(try Data(contentsOf: URL(fileURLWithPath: schema)))
@@ -49,7 +50,8 @@ struct LinkageBenchmark: ParsableCommand {
         let u = ModelTrainer.estimateU(left: l, right: r)
         let model = ModelTrainer.train(vectors: vectors, u: u, possiblePairs: l.count * r.count)
         let trainTime = ContinuousClock.now - trainStart
-        let scores = vectors.map(model.score)
+        let scorer = Scorer(model: model, termFrequencies: noTermFrequencies ? nil : TermFrequencies(l + r))
+        let scores = zip(result.pairs, vectors).map { scorer.score(l[$0.0.left], r[$0.0.right], $0.1) }
         let kept = noOneToOne ? Set(result.pairs.indices) : OneToOne.keep(result.pairs, scores: scores)
         var matchTP = 0, matchFP = 0, possibleTP = 0, possibleFP = 0
         for (i, pair) in result.pairs.enumerated() where kept.contains(i) {

@@ -107,3 +107,27 @@ struct ScoringTests {
         #expect(OneToOne.keep(pairs, scores: [10, 2, 11, 3]) == [0, 2])
     }
 }
+
+@Suite("Term-frequency adjustment")
+struct TermFrequencyTests {
+    @Test("agreeing on a common surname counts for less than agreeing on a rare one")
+    func commonVersusRare() throws {
+        let data = try ScoringTests.population()
+        let (_, model) = ScoringTests.trained(data)
+        // Make "smith" common: 50 extra records carry it.
+        let extra = try (0..<50).map { try ScoringTests.record(["x\($0)", "Extra", "Smith", "", "", "", "", ""]) }
+        let smithA = try ScoringTests.record(["1", "Oliver", "Smith", "01/02/1990", "M", "", "", ""])
+        let smithB = try ScoringTests.record(["2", "Oliver", "Smith", "01/02/1990", "M", "", "", ""])
+        let rareA = try ScoringTests.record(["3", "Oliver", "Quennell", "01/02/1990", "M", "", "", ""])
+        let rareB = try ScoringTests.record(["4", "Oliver", "Quennell", "01/02/1990", "M", "", "", ""])
+        let tf = TermFrequencies(data.left + data.right + extra + [smithA, smithB, rareA, rareB])
+        let scorer = Scorer(model: model, termFrequencies: tf)
+        let common = scorer.score(smithA, smithB, Comparator.compare(smithA, smithB))
+        let rare = scorer.score(rareA, rareB, Comparator.compare(rareA, rareB))
+        #expect(common < model.score(Comparator.compare(smithA, smithB)))
+        #expect(rare > common)
+        #expect(rare > model.score(Comparator.compare(rareA, rareB)), "a rare value should weigh more than the average")
+        // Without adjustment both score the same.
+        #expect(Scorer(model: model).score(smithA, smithB, Comparator.compare(smithA, smithB)) == model.score(Comparator.compare(rareA, rareB)))
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+public import Tokenisation
+
+/// How common each exact name token is among the records being linked, so that agreeing on a common
+/// surname counts for less than agreeing on a rare one (term-frequency adjustment).
+///
+/// The hub computes it from the tokens it already holds; it learns nothing new by doing so (the
+/// frequencies of keyed tokens are visible to it anyway — see the threat model).
+public struct TermFrequencies: Sendable {
+    /// Fields adjusted, with the token each record's exact agreement is decided on.
+    static let adjusted: [(field: ComparedField, token: String)] = [(.givenName, TokenName.given), (.surname, TokenName.surname)]
+    private var share: [String: [Token: Double]] = [:]
+
+    /// Counts the exact tokens of `records` (all agencies together).
+    public init(_ records: [EncodedRecord]) {
+        for (_, name) in Self.adjusted {
+            var counts: [Token: Int] = [:]
+            var total = 0
+            for r in records {
+                if let t = r.tokens[name]?.first {
+                    counts[t, default: 0] += 1
+                    total += 1
+                }
+            }
+            share[name] = counts.mapValues { Double($0) / Double(max(total, 1)) }
+        }
+    }
+
+    /// The share of records with `token` under token name `name`, if known.
+    public func share(of token: Token, in name: String) -> Double? { share[name]?[token] }
+
+    /// The adjusted weight of exact agreement on `field` between `a` and `b`: log2(m_exact / share of the
+    /// agreed value), floored by the model's own u so that a value seen once cannot outweigh everything.
+    func exactWeight(_ field: ComparedField, model: MatchModel, _ a: EncodedRecord) -> Double? {
+        guard let name = Self.adjusted.first(where: { $0.field == field })?.token,
+              let token = a.tokens[name]?.first, let tf = share(of: token, in: name),
+              let m = model.m[field.rawValue]?.first, let u = model.u[field.rawValue]?.first else { return nil }
+        // A common value weighs less than the model's average exact agreement; a rare one more, but
+        // at most 2 bits more (share floored at u/4), so one unusual spelling cannot decide a pair.
+        let floor = u / 4
+        return log2(m / max(tf, floor))
+    }
+}
+
+/// Scores pairs with a model and, optionally, term-frequency adjustment.
+public struct Scorer: Sendable {
+    /// The model.
+    public let model: MatchModel
+    /// Term frequencies, if adjusting.
+    public let termFrequencies: TermFrequencies?
+
+    /// A scorer.
+    public init(model: MatchModel, termFrequencies: TermFrequencies? = nil) {
+        self.model = model
+        self.termFrequencies = termFrequencies
+    }
+
+    /// The score of `a` against `b`, whose comparison is `v`.
+    public func score(_ a: EncodedRecord, _ b: EncodedRecord, _ v: ComparisonVector) -> Double {
+        var s = model.score(v)
+        guard let tf = termFrequencies else { return s }
+        for (field, _) in TermFrequencies.adjusted where v[field] == 0 {
+            if let adjusted = tf.exactWeight(field, model: model, a) { s += adjusted - model.weight(field, level: 0) }
+        }
+        return s
+    }
+}
