@@ -76,11 +76,17 @@ struct BatchTests {
         defer { try? FileManager.default.removeItem(at: f.dir) }
         _ = try Tokeniser.run(
             inputPath: f.path("extract.csv"), batchPath: f.path("batch.mlb"), rejectsPath: f.path("rejects.csv"), options: f.options)
-        let batch = try String(contentsOfFile: f.path("batch.mlb"), encoding: .utf8).lowercased()
-        for needle in ["oliver", "smith", "obrien", "o'brien", "amelia", "muhammad", "khan", "2012", "20120312", "sw1a", "9434765919",
-                       "high street", "s47 strategy", "p1", "p7"] {
-            #expect(!batch.contains("\"\(needle)") && !batch.contains("\(needle)\""), "found \(needle)")
-        }
+        let batch = try String(contentsOfFile: f.path("batch.mlb"), encoding: .utf8)
+        // Every input value, as typed and as normalised, of five or more characters (shorter strings turn
+        // up by chance inside base64; 5 characters do so with probability about 1e-5 in a batch this size).
+        let values = [
+            "Oliver", "oliver", "Smith", "smith", "O'Brien", "obrien", "Amelia", "amelia", "Muhammad", "muhammad",
+            "Williams", "williams", "SW1A 1AA", "sw1a1aa", "SW1A1AA", "9434765919", "12/03/2012", "20120312", "2012-03-12",
+            "14 High Street", "high street", "Church Rd", "church road", "s47 strategy", "b152tt", "B152TT",
+        ]
+        for value in values { #expect(!batch.contains(value), "found an input value in the batch") }
+        // Record ids would appear as whole JSON strings.
+        for id in ["P1", "P2", "P7"] { #expect(!batch.contains("\"\(id)\""), "found a record id in the batch") }
     }
 
     @Test("altered, truncated, extended or wrongly signed batches are refused")
