@@ -293,7 +293,7 @@ extension HPKE {
             let minimum = Self.headerByteCount + 16
             guard bytes.count >= minimum else { throw .truncatedCiphertext(minimum: minimum, actual: bytes.count) }
             guard bytes[0] == Self.version else {
-                throw .unsupportedKeyFile(reason: "HPKE envelope version \(bytes[0]) is not known to this build; upgrade mashlink")
+                throw .invalidParameters(reason: "HPKE envelope version \(bytes[0]) is not known to this build; upgrade mashlink")
             }
             let aeadID = UInt16(bytes[1]) << 8 | UInt16(bytes[2])
             guard let suite = CipherSuite(aeadID: aeadID) else {

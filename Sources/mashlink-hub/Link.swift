@@ -34,7 +34,7 @@ struct Link: ParsableCommand {
         var headers: [BatchHeader] = []
         var agencies: [AgencyRecords] = []
         for path in batches {
-            let peek = try BatchInspection(path: path).header
+            let peek = try BatchHeader.read(atPath: path)
             guard let key = keys[peek.signingKeyID] else {
                 throw ValidationError("\(path) is signed by key \(peek.signingKeyID), which no --agency-key provides")
             }

@@ -83,6 +83,19 @@ struct BatchTrailer: Codable {
 }
 
 extension BatchHeader {
+    /// Reads only the header line of the batch at `path` (nothing is verified: use ``BatchReader`` for that).
+    public static func read(atPath path: String) throws(TokenisationError) -> BatchHeader {
+        try decode(firstLineOf: LineReader(path: path)).header
+    }
+
+    /// Decodes the first line from `lines` as a header; returns the line too, since the reader hashes it.
+    static func decode(firstLineOf lines: LineReader) throws(TokenisationError) -> (header: BatchHeader, line: [UInt8]) {
+        guard let first = try lines.next() else { throw .invalidBatch("the file is empty; it is not a mashlink batch") }
+        do { return (try JSONDecoder().decode(BatchHeader.self, from: Data(first)), first) } catch {
+            throw .invalidBatch("the first line is not a mashlink batch header; is this the right file?")
+        }
+    }
+
     /// Checks that `self` and `other` can be linked: same linkage key, and the same encoding for every
     /// field both compare. Throws with what differs and what to do.
     public func checkLinkable(with other: BatchHeader) throws(TokenisationError) {

@@ -19,9 +19,7 @@ public struct BatchInspection: Sendable, CustomStringConvertible {
     /// Reads the whole batch (one record at a time). The signature is not checked here.
     public init(path: String) throws(TokenisationError) {
         let lines = try LineReader(path: path)
-        guard let first = try lines.next(), let header = try? JSONDecoder().decode(BatchHeader.self, from: Data(first)) else {
-            throw .invalidBatch("the first line is not a mashlink batch header")
-        }
+        let header = try BatchHeader.decode(firstLineOf: lines).header
         var tokens: [String: Int] = [:], filters: [String: Int] = [:], payload: [String: Int] = [:], ages: [String: Int] = [:]
         var count = 0
         let decoder = JSONDecoder()

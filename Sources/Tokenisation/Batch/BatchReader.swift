@@ -23,11 +23,7 @@ public final class BatchReader {
         path: String, expectedSigner: Ed25519.PublicKey, format: String = BatchHeader.formatName
     ) throws(TokenisationError) {
         lines = try LineReader(path: path)
-        guard let first = try lines.next() else { throw .invalidBatch("the file is empty; it is not a mashlink batch") }
-        let header: BatchHeader
-        do { header = try JSONDecoder().decode(BatchHeader.self, from: Data(first)) } catch {
-            throw .invalidBatch("the first line is not a mashlink batch header; is this the right file?")
-        }
+        let (header, first) = try BatchHeader.decode(firstLineOf: lines)
         guard header.format == format else {
             throw .invalidBatch("expected a '\(format)' file but this is '\(header.format)'; check which file was given")
         }

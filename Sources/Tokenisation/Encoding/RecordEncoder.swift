@@ -32,9 +32,6 @@ public final class RecordEncoder {
     private let nicknames = Nicknames.standard
     private let families = TransliterationFamilies.standard
 
-    /// The payload tiers this schema seals.
-    public var tiers: Set<PayloadTier> { Set(tierIndices.keys) }
-
     /// An encoder for rows with `header`, checked against `schema`. `sealer` may be nil only when
     /// the schema has no payload columns (a referral query).
     public init(
