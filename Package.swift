@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Normalisation", targets: ["Normalisation"]),
         .library(name: "Tokenisation", targets: ["Tokenisation"]),
         .library(name: "Matching", targets: ["Matching"]),
+        .library(name: "LinkFiles", targets: ["LinkFiles"]),
         .executable(name: "mashlink-agency", targets: ["mashlink-agency"]),
         .executable(name: "mashlink-hub", targets: ["mashlink-hub"]),
         .executable(name: "mashlink-bench", targets: ["mashlink-bench"]),
@@ -52,6 +53,12 @@ let package = Package(
             dependencies: ["Tokenisation"],
             swiftSettings: strictSettings
         ),
+        // The offline linker's files: links.csv, clusters.csv, truth files, reference maps.
+        .target(
+            name: "LinkFiles",
+            dependencies: ["Matching", "Tokenisation"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "mashlink-agency",
             dependencies: [
@@ -63,6 +70,7 @@ let package = Package(
         .executableTarget(
             name: "mashlink-hub",
             dependencies: [
+                "LinkFiles",
                 "Matching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -92,6 +100,11 @@ let package = Package(
         .testTarget(
             name: "MatchingTests",
             dependencies: ["Matching"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LinkFilesTests",
+            dependencies: ["LinkFiles"],
             swiftSettings: strictSettings
         ),
         .testTarget(

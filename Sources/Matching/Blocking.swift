@@ -94,10 +94,7 @@ public struct Blocker: Sendable {
 
     /// Candidate pairs between `left` and `right` (two agencies' records).
     public func candidates(left: [EncodedRecord], right: [EncodedRecord]) -> BlockingResult {
-        var index: [BlockKey: [Int]] = [:]
-        for (i, record) in right.enumerated() {
-            for key in Set(keys(of: record)) { index[key, default: []].append(i) }
-        }
+        let index = self.index(right)
         var leftBlocks: [BlockKey: [Int]] = [:]
         for (i, record) in left.enumerated() {
             for key in Set(keys(of: record)) where index[key] != nil { leftBlocks[key, default: []].append(i) }
@@ -107,13 +104,36 @@ public struct Blocker: Sendable {
         for (key, lefts) in leftBlocks {
             let rights = index[key]!
             guard lefts.count <= configuration.maximumBlockSize, rights.count <= configuration.maximumBlockSize else {
-                oversized[key.pass.hasPrefix("lsh") ? "lsh" : key.pass, default: 0] += 1
+                oversized[key.passFamily, default: 0] += 1
                 continue
             }
             for l in lefts { for r in rights { pairs.insert(CandidatePair(left: l, right: r)) } }
         }
-        return BlockingResult(
-            pairs: pairs.sorted { ($0.left, $0.right) < ($1.left, $1.right) }, oversizedBlocks: oversized)
+        return BlockingResult(pairs: pairs.sorted { ($0.left, $0.right) < ($1.left, $1.right) }, oversizedBlocks: oversized)
+    }
+
+    /// Candidate pairs inside one agency's `records` (possible duplicates), each pair once with
+    /// `left < right`.
+    public func candidates(within records: [EncodedRecord]) -> BlockingResult {
+        var pairs = Set<CandidatePair>()
+        var oversized: [String: Int] = [:]
+        for (key, block) in index(records) where block.count > 1 {
+            guard block.count <= configuration.maximumBlockSize else {
+                oversized[key.passFamily, default: 0] += 1
+                continue
+            }
+            for x in block.indices { for y in block.indices where y > x { pairs.insert(CandidatePair(left: block[x], right: block[y])) } }
+        }
+        return BlockingResult(pairs: pairs.sorted { ($0.left, $0.right) < ($1.left, $1.right) }, oversizedBlocks: oversized)
+    }
+
+    /// Record indices by blocking key.
+    private func index(_ records: [EncodedRecord]) -> [BlockKey: [Int]] {
+        var index: [BlockKey: [Int]] = [:]
+        for (i, record) in records.enumerated() {
+            for key in Set(keys(of: record)) { index[key, default: []].append(i) }
+        }
+        return index
     }
 }
 
@@ -123,6 +143,9 @@ public struct BlockKey: Sendable, Hashable {
     public let pass: String
     /// The key bytes (a token, or the sampled filter bits).
     public let value: [UInt8]
+
+    /// The pass, with every LSH band counted as `lsh`.
+    var passFamily: String { pass.hasPrefix("lsh") ? "lsh" : pass }
 }
 
 /// Blocking quality against known true pairs (FEBRL's links, a labelled sample).

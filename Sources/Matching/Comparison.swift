@@ -2,18 +2,22 @@ public import Tokenisation
 
 /// A field the hub compares, with its agreement levels from strongest to weakest. The last level is
 /// always disagreement; a field missing on either side has no level (it adds no evidence either way).
+///
+/// Postcode, house number and address line are one field, `location`: they say nearly the same
+/// thing, and counting them as independent evidence is how linkers merge co-resident family members.
 public enum ComparedField: String, CaseIterable, Sendable, Hashable, Codable {
-    case givenName, surname, dateOfBirth, sex, postcode, address, nhsNumber, otherIdentifier
+    case givenName, surname, dateOfBirth, sex, location, nhsNumber, otherIdentifier
+
+    static let locationIndex = allCases.firstIndex(of: .location)!
 
     /// Level names, strongest first; used in evidence ("surname phonetic").
     public var levels: [String] {
         switch self {
-        case .givenName: ["exact", "nickname or spelling variant", "phonetic", "similar (Dice ≥ 0.8)", "somewhat similar (Dice ≥ 0.6)", "different"]
+        case .givenName: ["exact", "nickname, spelling variant or other given name", "phonetic", "similar (Dice ≥ 0.8)", "somewhat similar (Dice ≥ 0.6)", "different"]
         case .surname: ["exact", "one part agrees", "phonetic", "similar (Dice ≥ 0.8)", "somewhat similar (Dice ≥ 0.6)", "different"]
         case .dateOfBirth: ["exact", "day and month transposed", "same year and month", "different"]
         case .sex: ["same", "different"]
-        case .postcode: ["exact", "same sector", "same district", "different"]
-        case .address: ["same house and postcode", "similar (Dice ≥ 0.8)", "somewhat similar (Dice ≥ 0.6)", "different"]
+        case .location: ["same house and postcode", "same postcode, similar address", "same postcode", "similar address or same postcode sector", "same postcode district", "different"]
         case .nhsNumber: ["same", "different"]
         case .otherIdentifier: ["same", "different"]
         }
@@ -25,8 +29,18 @@ public struct ComparisonVector: Sendable, Hashable {
     /// Level index per field, in ``ComparedField/allCases`` order.
     public var levels: [Int?]
 
+    /// Makes a vector from levels in ``ComparedField/allCases`` order.
+    public init(levels: [Int?]) { self.levels = levels }
+
     /// The level of `field`.
     public subscript(field: ComparedField) -> Int? { levels[ComparedField.allCases.firstIndex(of: field)!] }
+
+    /// True when the two records share a household address (same house and postcode, or same
+    /// postcode with a similar address line): their other fields are then scored against what
+    /// co-resident different people share (``MatchModel/householdU``), not against the population.
+    public var isCoLocated: Bool {
+        if let l = levels[ComparedField.locationIndex] { l <= 1 } else { false }
+    }
 }
 
 /// Compares two encoded records field by field, using only keyed tokens and Bloom filters.
@@ -53,7 +67,8 @@ public enum Comparator {
         case .givenName:
             guard has(a, TokenName.given), has(b, TokenName.given) else { return nil }
             if shares(a, TokenName.given, b, TokenName.given) { return 0 }
-            if shares(a, TokenName.givenCanonical, b, TokenName.givenCanonical) { return 1 }
+            if shares(a, TokenName.givenCanonical, b, TokenName.givenCanonical) || shares(a, TokenName.given, b, TokenName.middle)
+                || shares(a, TokenName.middle, b, TokenName.given) { return 1 }
             if shares(a, TokenName.givenPhonetic, b, TokenName.givenPhonetic) { return 2 }
             return dice(a, b, filter: "given", from: 3)
         case .surname:
@@ -72,16 +87,16 @@ public enum Comparator {
         case .sex:
             guard has(a, TokenName.sex), has(b, TokenName.sex) else { return nil }
             return shares(a, TokenName.sex, b, TokenName.sex) ? 0 : 1
-        case .postcode:
-            guard has(a, TokenName.postcode), has(b, TokenName.postcode) else { return nil }
-            if shares(a, TokenName.postcode, b, TokenName.postcode) { return 0 }
-            if shares(a, TokenName.postcodeSector, b, TokenName.postcodeSector) { return 1 }
-            if shares(a, TokenName.postcodeDistrict, b, TokenName.postcodeDistrict) { return 2 }
-            return 3
-        case .address:
+        case .location:
             if shares(a, TokenName.houseAndPostcode, b, TokenName.houseAndPostcode) { return 0 }
-            guard let d = diceLevel(a, b, filter: "address") else { return nil }
-            return d >= 0.8 ? 1 : d >= 0.6 ? 2 : 3
+            let bothPostcode = has(a, TokenName.postcode) && has(b, TokenName.postcode)
+            let address = diceLevel(a, b, filter: "address")
+            guard bothPostcode || address != nil else { return nil }
+            let similarAddress = (address ?? 0) >= 0.8
+            if bothPostcode && shares(a, TokenName.postcode, b, TokenName.postcode) { return similarAddress ? 1 : 2 }
+            if similarAddress || shares(a, TokenName.postcodeSector, b, TokenName.postcodeSector) { return 3 }
+            if shares(a, TokenName.postcodeDistrict, b, TokenName.postcodeDistrict) { return 4 }
+            return 5
         case .nhsNumber:
             guard has(a, TokenName.nhs), has(b, TokenName.nhs) else { return nil }
             return shares(a, TokenName.nhs, b, TokenName.nhs) ? 0 : 1

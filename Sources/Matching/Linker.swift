@@ -1,3 +1,4 @@
+import Foundation
 public import Tokenisation
 
 /// One agency's records, as read from its verified batch.
@@ -14,7 +15,8 @@ public struct AgencyRecords: Sendable {
     }
 }
 
-/// A scored pair of records from two agencies.
+/// A scored pair of records. Across two agencies it is a link; inside one agency
+/// (`leftAgency == rightAgency`) it is a possible duplicate.
 public struct Link: Sendable, Hashable {
     /// Left agency and record reference.
     public let leftAgency: String, leftRecord: String
@@ -26,112 +28,218 @@ public struct Link: Sendable, Hashable {
     public let band: MatchBand
 }
 
+/// What linking did, for the operator's summary: no identifiers, only counts and times.
+public struct LinkStatistics: Sendable {
+    /// Records linked, over all agencies.
+    public var records = 0
+    /// Candidate pairs scored (across agencies and inside them).
+    public var candidatePairs = 0
+    /// Blocks skipped for being larger than the cap, by pass.
+    public var oversizedBlocks: [String: Int] = [:]
+    /// Cluster merges refused because the two clusters held a pair scored as a non-match.
+    public var refusedMerges = 0
+    /// Seconds per stage, in order (blocking, comparing, training, scoring, clustering).
+    public var stageSeconds: [(stage: String, seconds: Double)] = []
+}
+
 /// The result of linking: every pair in the match or possible band, and the persons (clusters).
 public struct LinkResult: Sendable {
     /// Links in the match or possible band, one per pair.
     public let links: [Link]
     /// Cluster number of every record, keyed by agency and reference.
     public let clusters: [(agency: String, record: String, cluster: Int)]
-    /// The model trained on this data.
+    /// The model trained on this data (or the one reused).
     public let model: MatchModel
+    /// Counts and times.
+    public let statistics: LinkStatistics
 }
 
-/// Links several agencies' records: blocking and scoring for every pair of agencies, one model
-/// trained on all candidate pairs, one-to-one resolution per agency pair, then clustering.
+/// Links several agencies' records (or finds duplicates inside one): blocking and comparison for
+/// every pair of agencies and inside each, one model trained on all candidate pairs, one-to-one
+/// resolution per agency pair, then clustering.
 public enum Linker {
-    /// Links `agencies` (at least two). `model`, if given, is reused instead of training a new one;
+    /// Links `agencies`. `model`, if given, is reused instead of training a new one;
     /// `matchThreshold` and `possibleThreshold`, if given, override the model's band thresholds.
+    /// `withinAgency` also looks for duplicates inside each agency (always on for a single agency).
+    /// `threads` bounds the worker threads used for blocking and comparison (default: every core).
     public static func link(
         _ agencies: [AgencyRecords], blocker: Blocker = Blocker(), model: MatchModel? = nil,
-        matchThreshold: Double? = nil, possibleThreshold: Double? = nil, termFrequencyAdjustment: Bool = true
+        matchThreshold: Double? = nil, possibleThreshold: Double? = nil, termFrequencyAdjustment: Bool = true,
+        withinAgency: Bool = true, threads: Int? = nil
     ) -> LinkResult {
-        var candidates: [(a: Int, b: Int, pairs: [CandidatePair], vectors: [ComparisonVector])] = []
-        var possible = 0
-        for a in agencies.indices {
-            for b in agencies.indices where b > a {
-                let pairs = blocker.candidates(left: agencies[a].records, right: agencies[b].records).pairs
-                let vectors = pairs.map { Comparator.compare(agencies[a].records[$0.left], agencies[b].records[$0.right]) }
-                candidates.append((a, b, pairs, vectors))
-                possible += agencies[a].records.count * agencies[b].records.count
-            }
+        let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        precondition(agencies.count <= 64, "Linker links at most 64 agencies at once")
+        var stats = LinkStatistics()
+        var clock = StageClock()
+        let within = withinAgency || agencies.count == 1
+
+        // Blocking: one task per pair of agencies, and one inside each agency.
+        let tasks: [(a: Int, b: Int)] = agencies.indices.flatMap { a in
+            agencies.indices.filter { $0 > a || (within && $0 == a) }.map { (a: a, b: $0) }
         }
-        var trained = model ?? {
-            var uSamples: [String: [Double]] = [:]
-            // u from random pairs across the first two agencies that have records (population-level disagreement).
-            if let first = agencies.firstIndex(where: { !$0.records.isEmpty }),
-               let second = agencies.indices.first(where: { $0 != first && !agencies[$0].records.isEmpty }) {
-                uSamples = ModelTrainer.estimateU(left: agencies[first].records, right: agencies[second].records)
-            }
-            return ModelTrainer.train(vectors: candidates.flatMap(\.vectors), u: uSamples, possiblePairs: possible)
-        }()
+        let blocked = Parallel.map(tasks.count, threads: threads) { t in
+            let (a, b) = tasks[t]
+            return a == b
+                ? blocker.candidates(within: agencies[a].records)
+                : blocker.candidates(left: agencies[a].records, right: agencies[b].records)
+        }
+        for r in blocked { stats.oversizedBlocks.merge(r.oversizedBlocks, uniquingKeysWith: +) }
+        stats.stageSeconds.append(("blocking", clock.lap()))
+
+        // Comparison, in chunks across threads.
+        let vectors = blocked.enumerated().map { t, result in
+            let left = agencies[tasks[t].a].records, right = agencies[tasks[t].b].records
+            return Parallel.chunked(result.pairs, threads: threads) { Comparator.compare(left[$0.left], right[$0.right]) }
+        }
+        stats.candidatePairs = blocked.reduce(0) { $0 + $1.pairs.count }
+        stats.records = agencies.reduce(0) { $0 + $1.records.count }
+        stats.stageSeconds.append(("comparing", clock.lap()))
+
+        var trained = model ?? train(agencies, tasks: tasks, vectors: vectors)
         if let matchThreshold { trained.matchThreshold = matchThreshold }
         if let possibleThreshold { trained.possibleThreshold = possibleThreshold }
+        stats.stageSeconds.append(("training", clock.lap()))
+
         let scorer = Scorer(
             model: trained, termFrequencies: termFrequencyAdjustment ? TermFrequencies(agencies.flatMap(\.records)) : nil)
-
-        var links: [Link] = []
-        var union = UnionFind()
         var offsets: [Int] = []
         var total = 0
         for a in agencies {
             offsets.append(total)
             total += a.records.count
         }
-        union.reset(total)
-        var agencyOf = [Int](repeating: 0, count: total)
-        for (i, a) in agencies.enumerated() { for j in 0..<a.records.count { agencyOf[offsets[i] + j] = i } }
-
-        var matchEdges: [(score: Double, x: Int, y: Int)] = []
-        for c in candidates {
-            let left = agencies[c.a].records, right = agencies[c.b].records
-            let scores = zip(c.pairs, c.vectors).map { scorer.score(left[$0.0.left], right[$0.0.right], $0.1) }
-            for i in OneToOne.keep(c.pairs, scores: scores) {
+        var links: [Link] = []
+        var crossEdges: [Edge] = [], withinEdges: [Edge] = []
+        var scoresByTask: [[Double]] = []
+        for (t, (a, b)) in tasks.enumerated() {
+            let left = agencies[a].records, right = agencies[b].records, pairs = blocked[t].pairs
+            let scores = Parallel.chunked(Array(pairs.indices), threads: threads) {
+                scorer.score(left[pairs[$0].left], right[pairs[$0].right], vectors[t][$0], withinAgency: a == b)
+            }
+            scoresByTask.append(scores)
+            // One-to-one across agencies; inside one agency a record may have several duplicates.
+            let kept = a == b ? Set(pairs.indices) : OneToOne.keep(pairs, scores: scores)
+            for i in pairs.indices where kept.contains(i) {
                 let band = trained.band(scores[i])
                 guard band != .nonMatch else { continue }
-                let p = c.pairs[i]
-                let l = agencies[c.a], r = agencies[c.b]
+                let p = pairs[i]
                 links.append(Link(
-                    leftAgency: l.agency, leftRecord: l.records[p.left].reference, rightAgency: r.agency,
-                    rightRecord: r.records[p.right].reference, score: scores[i], band: band))
-                if band == .match { matchEdges.append((scores[i], offsets[c.a] + p.left, offsets[c.b] + p.right)) }
+                    leftAgency: agencies[a].agency, leftRecord: left[p.left].reference, rightAgency: agencies[b].agency,
+                    rightRecord: right[p.right].reference, score: scores[i], band: band))
+                if band == .match {
+                    let e = Edge(score: scores[i], x: offsets[a] + p.left, y: offsets[b] + p.right)
+                    if a == b { withinEdges.append(e) } else { crossEdges.append(e) }
+                }
             }
         }
-        // Clusters: strongest links first; a merge that would put two records of one agency in one
-        // person is refused, so weak chains cannot glue different people together.
-        var agenciesIn = (0..<total).map { Set([agencyOf[$0]]) }
-        for e in matchEdges.sorted(by: { $0.score > $1.score }) {
-            let x = union.find(e.x), y = union.find(e.y)
-            guard x != y, agenciesIn[x].isDisjoint(with: agenciesIn[y]) else { continue }
-            let root = union.union(x, y)
-            agenciesIn[root] = agenciesIn[x].union(agenciesIn[y])
+        stats.stageSeconds.append(("scoring", clock.lap()))
+
+        // Explicit disagreement between records that could end up in one cluster.
+        var linked = Set<Int>()
+        for e in crossEdges + withinEdges {
+            linked.insert(e.x)
+            linked.insert(e.y)
         }
+        var conflicts = Set<PairKey>()
+        for (t, (a, b)) in tasks.enumerated() {
+            for (i, p) in blocked[t].pairs.enumerated() where scoresByTask[t][i] < trained.possibleThreshold {
+                let x = offsets[a] + p.left, y = offsets[b] + p.right
+                if linked.contains(x) && linked.contains(y) { conflicts.insert(PairKey(x, y)) }
+            }
+        }
+        var agencyOf = [Int](repeating: 0, count: total)
+        for (i, a) in agencies.enumerated() { for j in 0..<a.records.count { agencyOf[offsets[i] + j] = i } }
+        var clustering = Clustering(agencyOf: agencyOf, conflicts: conflicts)
+        clustering.merge(withinEdges, requireDisjointAgencies: false)
+        clustering.merge(crossEdges, requireDisjointAgencies: true)
+        stats.refusedMerges = clustering.refused
+
         var clusterNumber: [Int: Int] = [:]
         var clusters: [(String, String, Int)] = []
         for (i, a) in agencies.enumerated() {
             for (j, record) in a.records.enumerated() {
-                let root = union.find(offsets[i] + j)
+                let root = clustering.root(offsets[i] + j)
                 let n = clusterNumber[root] ?? (clusterNumber.count + 1)
                 clusterNumber[root] = n
                 clusters.append((a.agency, record.reference, n))
             }
         }
+        stats.stageSeconds.append(("clustering", clock.lap()))
         return LinkResult(
-            links: links.sorted { ($0.leftAgency, $0.leftRecord, $0.rightAgency) < ($1.leftAgency, $1.leftRecord, $1.rightAgency) },
-            clusters: clusters.map { (agency: $0.0, record: $0.1, cluster: $0.2) }, model: trained)
+            links: links.sorted { ($0.leftAgency, $0.leftRecord, $0.rightAgency, $0.rightRecord) < ($1.leftAgency, $1.leftRecord, $1.rightAgency, $1.rightRecord) },
+            clusters: clusters.map { (agency: $0.0, record: $0.1, cluster: $0.2) }, model: trained, statistics: stats)
+    }
+
+    /// Trains a model on the candidate pairs: u from random pairs (across the two largest agencies,
+    /// or inside the only one), u among co-located people from pairs inside each agency, m and the
+    /// priors by EM.
+    static func train(_ agencies: [AgencyRecords], tasks: [(a: Int, b: Int)], vectors: [[ComparisonVector]]) -> MatchModel {
+        let bySize = agencies.indices.filter { !agencies[$0].records.isEmpty }.sorted { agencies[$0].records.count > agencies[$1].records.count }
+        var u: [String: [Double]] = [:]
+        if bySize.count >= 2 {
+            u = ModelTrainer.estimateU(left: agencies[bySize[0]].records, right: agencies[bySize[1]].records)
+        } else if let only = bySize.first {
+            u = ModelTrainer.estimateU(left: agencies[only].records, right: agencies[only].records)
+        }
+        var cross: [ComparisonVector] = [], inside: [ComparisonVector] = []
+        var crossPossible = 0, insidePossible = 0
+        for (t, (a, b)) in tasks.enumerated() {
+            let n = agencies[a].records.count, m = agencies[b].records.count
+            if a == b {
+                inside += vectors[t]
+                insidePossible += n * (n - 1) / 2
+            } else {
+                cross += vectors[t]
+                crossPossible += n * m
+            }
+        }
+        var model = ModelTrainer.train(
+            vectors: cross.isEmpty ? inside : cross, u: u, possiblePairs: cross.isEmpty ? insidePossible : crossPossible,
+            withinAgencyVectors: cross.isEmpty ? [] : inside, withinAgencyPossiblePairs: insidePossible,
+            householdU: ModelTrainer.estimateHouseholdU(agencies.map(\.records)))
+        // A single agency: its pairs are all within-agency pairs.
+        if cross.isEmpty, !inside.isEmpty { model.withinAgencyPrior = model.prior }
+        return model
     }
 }
 
-/// Disjoint sets with path halving and union by size.
-struct UnionFind {
-    private var parent: [Int] = []
-    private var size: [Int] = []
+/// A match-band edge between two records, by their global index.
+struct Edge {
+    let score: Double
+    let x: Int, y: Int
+}
 
-    mutating func reset(_ n: Int) {
-        parent = Array(0..<n)
-        size = [Int](repeating: 1, count: n)
+/// An unordered pair of global record indices.
+struct PairKey: Hashable {
+    let low: Int, high: Int
+    init(_ a: Int, _ b: Int) { (low, high) = a < b ? (a, b) : (b, a) }
+}
+
+/// Clustering of match-band edges, strongest first, with two guards: a merge that would put two
+/// records of one agency into one person is refused unless they were linked as duplicates inside
+/// that agency, and a merge is refused when any pair across the two clusters was compared and
+/// scored below the possible band (explicit evidence that they are different people). So a chain
+/// of links cannot glue together people whose own records disagree.
+struct Clustering {
+    private var parent: [Int]
+    private var size: [Int]
+    /// Members of each cluster as a circular list: `next[x]` is the next member after `x`.
+    private var next: [Int]
+    /// Agencies present in each cluster (bit per agency), kept at the root.
+    private var agencies: [UInt64]
+    private let conflicts: Set<PairKey>
+    private(set) var refused = 0
+
+    /// `agencyOf[x]` is record x's agency index (below 64).
+    init(agencyOf: [Int], conflicts: Set<PairKey>) {
+        parent = Array(agencyOf.indices)
+        size = [Int](repeating: 1, count: agencyOf.count)
+        next = Array(agencyOf.indices)
+        agencies = agencyOf.map { 1 << UInt64($0) }
+        self.conflicts = conflicts
     }
 
-    mutating func find(_ x: Int) -> Int {
+    mutating func root(_ x: Int) -> Int {
         var x = x
         while parent[x] != x {
             parent[x] = parent[parent[x]]
@@ -140,11 +248,47 @@ struct UnionFind {
         return x
     }
 
-    /// Joins the sets of roots `a` and `b`; returns the new root.
-    mutating func union(_ a: Int, _ b: Int) -> Int {
-        let (big, small) = size[a] >= size[b] ? (a, b) : (b, a)
-        parent[small] = big
-        size[big] += size[small]
-        return big
+    private func members(_ root: Int) -> [Int] {
+        var out = [root], x = next[root]
+        while x != root {
+            out.append(x)
+            x = next[x]
+        }
+        return out
+    }
+
+    private func conflict(_ x: Int, _ y: Int) -> Bool {
+        guard !conflicts.isEmpty else { return false }
+        let ys = members(y)
+        return members(x).contains { a in ys.contains { conflicts.contains(PairKey(a, $0)) } }
+    }
+
+    mutating func merge(_ edges: [Edge], requireDisjointAgencies: Bool) {
+        for e in edges.sorted(by: { $0.score > $1.score }) {
+            let x = root(e.x), y = root(e.y)
+            guard x != y else { continue }
+            if requireDisjointAgencies && agencies[x] & agencies[y] != 0 { continue }
+            if conflict(x, y) {
+                refused += 1
+                continue
+            }
+            let (big, small) = size[x] >= size[y] ? (x, y) : (y, x)
+            parent[small] = big
+            size[big] += size[small]
+            agencies[big] |= agencies[small]
+            next.swapAt(big, small)
+        }
+    }
+}
+
+/// Times the stages of a run.
+struct StageClock {
+    private var last = ContinuousClock.now
+
+    mutating func lap() -> Double {
+        let now = ContinuousClock.now
+        let d = now - last
+        last = now
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }

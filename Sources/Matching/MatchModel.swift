@@ -9,8 +9,19 @@ public struct MatchModel: Sendable, Codable, Hashable {
     public var m: [String: [Double]]
     /// u probabilities by field name and level.
     public var u: [String: [Double]]
-    /// Prior probability that a candidate pair is a match.
+    /// Prior probability that a pair of records from two agencies is a match.
     public var prior: Double
+    /// Prior probability that two records of one agency are one person (a duplicate); `nil` when
+    /// the model was trained without within-agency pairs. Usually far below ``prior``: an agency
+    /// rarely holds one person twice, so a duplicate needs stronger evidence than a cross-agency match.
+    public var withinAgencyPrior: Double?
+    /// u probabilities among *different people at the same address* (by field name), used for every
+    /// field but location when a pair is co-located (``ComparisonVector/isCoLocated``). Co-resident
+    /// family members share surname and address and often sex, and twins share a date of birth, so
+    /// against the population those agreements are strong evidence, but between people at one
+    /// address they are weak. This is how the model accounts for the dependence between location and
+    /// the other fields, and what keeps siblings and twins apart. `nil` scores against the population.
+    public var householdU: [String: [Double]]?
     /// Score (log2 odds) at or above which a pair is a match.
     public var matchThreshold: Double
     /// Score at or above which a pair is possible (a person reviews); below it, a non-match.
@@ -22,16 +33,48 @@ public struct MatchModel: Sendable, Codable, Hashable {
     /// See ``defaultMatchThreshold``.
     public static let defaultPossibleThreshold = 0.0
 
-    /// The weight (log2 m/u) of `field` at `level`.
-    public func weight(_ field: ComparedField, level: Int) -> Double {
-        guard let mf = m[field.rawValue], let uf = u[field.rawValue], level < mf.count, level < uf.count else { return 0 }
-        return log2(mf[level] / uf[level])
+    /// Makes a model.
+    public init(
+        m: [String: [Double]], u: [String: [Double]], prior: Double, withinAgencyPrior: Double? = nil,
+        householdU: [String: [Double]]? = nil, matchThreshold: Double = defaultMatchThreshold,
+        possibleThreshold: Double = defaultPossibleThreshold
+    ) {
+        self.m = m
+        self.u = u
+        self.prior = prior
+        self.withinAgencyPrior = withinAgencyPrior
+        self.householdU = householdU
+        self.matchThreshold = matchThreshold
+        self.possibleThreshold = possibleThreshold
+    }
+
+    /// The weight (log2 m/u) of `field` at `level`; `coLocated` takes u among different people at
+    /// one address (``householdU``) for every field but location itself.
+    ///
+    /// Weights are kept monotone: a level never weighs less than a weaker level of the same field
+    /// (levels are ordered strongest first), so a level the data rarely shows, such as a transposed
+    /// date of birth in a file without any, cannot count against a pair more than disagreement does.
+    public func weight(_ field: ComparedField, level: Int, coLocated: Bool = false) -> Double {
+        let household = coLocated && field != .location ? householdU?[field.rawValue] : nil
+        guard let mf = m[field.rawValue], let uf = household ?? u[field.rawValue], level < mf.count, mf.count == uf.count else { return 0 }
+        var w = -Double.infinity
+        for k in stride(from: mf.count - 1, through: level, by: -1) { w = max(w, log2(mf[k] / uf[k])) }
+        return w
+    }
+
+    /// The prior log2 odds for a pair across two agencies, or inside one.
+    public func priorWeight(withinAgency: Bool = false) -> Double {
+        let p = withinAgency ? withinAgencyPrior ?? prior : prior
+        return log2(p / (1 - p))
     }
 
     /// The pair's score: prior log2 odds plus the weight of every present field.
-    public func score(_ v: ComparisonVector) -> Double {
-        var s = log2(prior / (1 - prior))
-        for (i, field) in ComparedField.allCases.enumerated() { if let l = v.levels[i] { s += weight(field, level: l) } }
+    public func score(_ v: ComparisonVector, withinAgency: Bool = false) -> Double {
+        var s = priorWeight(withinAgency: withinAgency)
+        let coLocated = v.isCoLocated
+        for (i, field) in ComparedField.allCases.enumerated() {
+            if let l = v.levels[i] { s += weight(field, level: l, coLocated: coLocated) }
+        }
         return s
     }
 
@@ -42,8 +85,9 @@ public struct MatchModel: Sendable, Codable, Hashable {
 
     /// Identifier-free evidence for a pair: each present field's level and weight, strongest first.
     public func evidence(_ v: ComparisonVector) -> [Evidence] {
-        ComparedField.allCases.enumerated().compactMap { i, field in
-            v.levels[i].map { Evidence(field: field, level: field.levels[$0], weight: weight(field, level: $0)) }
+        let coLocated = v.isCoLocated
+        return ComparedField.allCases.enumerated().compactMap { i, field in
+            v.levels[i].map { Evidence(field: field, level: field.levels[$0], weight: weight(field, level: $0, coLocated: coLocated)) }
         }.sorted { abs($0.weight) > abs($1.weight) }
     }
 }
@@ -67,34 +111,96 @@ public struct Evidence: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Estimates a ``MatchModel`` from the data alone: u from random pairs, m and the prior by EM.
+/// Estimates a ``MatchModel`` from the data alone: u from random pairs, m and the priors by EM, and
+/// u among co-resident people from pairs inside one agency at one address.
 public enum ModelTrainer {
     /// u probabilities from `samples` random left–right pairs (nearly all of which are non-matches).
+    /// With `left` and `right` the same records, pairs of a record with itself are skipped.
     public static func estimateU(left: [EncodedRecord], right: [EncodedRecord], samples: Int = 50_000, seed: UInt64 = 1) -> [String: [Double]] {
-        var counts = ComparedField.allCases.map { [Double](repeating: 0, count: $0.levels.count) }
+        var counts = emptyCounts()
         var generator = SplitMix64(seed: seed)
         guard !left.isEmpty, !right.isEmpty else { return [:] }
         for _ in 0..<samples {
-            let a = left[Int(generator.next() % UInt64(left.count))], b = right[Int(generator.next() % UInt64(right.count))]
-            for (i, l) in Comparator.compare(a, b).levels.enumerated() { if let l { counts[i][l] += 1 } }
+            let i = Int(generator.next() % UInt64(left.count)), j = Int(generator.next() % UInt64(right.count))
+            let a = left[i], b = right[j]
+            if i == j && a == b { continue }
+            add(Comparator.compare(a, b), to: &counts)
         }
         return normalised(counts)
     }
 
-    /// Fits m, u and the prior to `vectors` (the candidate pairs' comparisons) by expectation–maximisation
-    /// (Winkler's EM for Fellegi–Sunter), starting u from the random-pair estimate. u is re-estimated
-    /// on the candidates because candidate non-matches share a blocking key and so agree far more often
-    /// than random pairs: holding u at the random-pair values lets the "match" class absorb them.
-    /// No labels are used.
+    /// What different people at one address share, before any data is seen: most have the same
+    /// surname, few the same given name, twins the same date of birth; sex is even. Blended with what
+    /// the data shows (``estimateHouseholdU(_:pseudoCount:maximumPairs:)``), so a batch without
+    /// households (or a small one) is still scored as if co-resident people were family, which is the
+    /// safe assumption in safeguarding.
+    public static let householdPrior: [ComparedField: [Double]] = [
+        .givenName: [0.01, 0.02, 0.03, 0.02, 0.04, 0.88],
+        .surname: [0.60, 0.05, 0.02, 0.03, 0.02, 0.28],
+        .dateOfBirth: [0.01, 0.002, 0.01, 0.978],
+        .sex: [0.5, 0.5],
+        .nhsNumber: [0.001, 0.999],
+        .otherIdentifier: [0.001, 0.999],
+    ]
+
+    /// u among different people at one address, from pairs of records *inside one agency* that are
+    /// co-located (an agency rarely holds one person twice, so such pairs are nearly all different
+    /// people: siblings, parents and children, twins, flatmates), blended with ``householdPrior``
+    /// weighted as `pseudoCount` pairs. At most `maximumPairs` pairs are compared, and at most 50 per
+    /// postcode, so the work stays linear in the records.
+    public static func estimateHouseholdU(
+        _ agencies: [[EncodedRecord]], pseudoCount: Double = 200, maximumPairs: Int = 200_000
+    ) -> [String: [Double]] {
+        var counts = emptyCounts()
+        var compared = 0
+        outer: for records in agencies {
+            var byPostcode: [Token: [Int]] = [:]
+            for (i, r) in records.enumerated() { if let pc = r.tokens[TokenName.postcode]?.first { byPostcode[pc, default: []].append(i) } }
+            for group in byPostcode.values where group.count > 1 {
+                var inGroup = 0
+                for x in group.indices {
+                    for y in group.indices where y > x {
+                        guard inGroup < 50, compared < maximumPairs else { continue }
+                        inGroup += 1
+                        compared += 1
+                        let v = Comparator.compare(records[group[x]], records[group[y]])
+                        if v.isCoLocated { add(v, to: &counts) }
+                    }
+                }
+                if compared >= maximumPairs { break outer }
+            }
+        }
+        var out: [String: [Double]] = [:]
+        for (i, field) in ComparedField.allCases.enumerated() {
+            guard let prior = householdPrior[field] else { continue }
+            let seen = counts[i].reduce(0, +)
+            let row = zip(counts[i], prior).map { ($0 + pseudoCount * $1) / (seen + pseudoCount) }
+            out[field.rawValue] = row
+        }
+        return out
+    }
+
+    /// Fits m and the priors by expectation–maximisation (Winkler's EM for Fellegi–Sunter) on the
+    /// candidate pairs' comparisons, starting u from the random-pair estimate. u is re-estimated on
+    /// the candidates during EM because candidate non-matches share a blocking key and so agree far
+    /// more often than random pairs: holding u at the random-pair values lets the "match" class
+    /// absorb them. No labels are used.
+    ///
+    /// m and u are learned from `vectors` (pairs across two agencies, or inside the only agency).
+    /// `withinAgencyVectors` (pairs inside one agency, when several are linked) only estimate their
+    /// own prior, with m and u held: duplicates are rare, and letting the many within-agency
+    /// near-misses (same given name, same district) into m would teach EM the wrong class.
     ///
     /// The model it returns scores against the whole population, as Fellegi–Sunter intends: m from
-    /// EM, u from random pairs (so agreeing on a blocking field counts as the evidence it is), and the
-    /// prior = estimated matches / all `possiblePairs` (left × right).
+    /// EM, u from random pairs (so agreeing on a blocking field counts as the evidence it is),
+    /// `householdU` for co-located pairs, and each prior = estimated matches / all pairs of its kind
+    /// (`possiblePairs`, `withinAgencyPossiblePairs`).
     public static func train(
-        vectors: [ComparisonVector], u: [String: [Double]], possiblePairs: Int, iterations: Int = 30
+        vectors: [ComparisonVector], u: [String: [Double]], possiblePairs: Int,
+        withinAgencyVectors: [ComparisonVector] = [], withinAgencyPossiblePairs: Int = 0,
+        householdU: [String: [Double]]? = nil, iterations: Int = 30
     ) -> MatchModel {
-        var patterns: [ComparisonVector: Double] = [:]
-        for v in vectors { patterns[v, default: 0] += 1 }
+        let patterns = sortedPatterns(vectors), withinPatterns = sortedPatterns(withinAgencyVectors)
         var m: [String: [Double]] = [:]
         for field in ComparedField.allCases {
             let n = field.levels.count
@@ -104,16 +210,15 @@ public enum ModelTrainer {
             start[n - 1] = 0.05
             m[field.rawValue] = start
         }
-        var model = MatchModel(
-            m: m, u: u, prior: 0.1, matchThreshold: MatchModel.defaultMatchThreshold,
-            possibleThreshold: MatchModel.defaultPossibleThreshold)
+        var model = MatchModel(m: m, u: u, prior: 0.1)
+        var matches = 0.0
         for _ in 0..<iterations {
-            var mCounts = ComparedField.allCases.map { [Double](repeating: 0, count: $0.levels.count) }
-            var uCounts = mCounts
-            var matchMass = 0.0, total = 0.0
+            var mCounts = emptyCounts(), uCounts = emptyCounts()
+            var total = 0.0
+            matches = 0
             for (v, count) in patterns {
                 let p = 1 / (1 + exp2(-model.score(v)))
-                matchMass += p * count
+                matches += p * count
                 total += count
                 for (i, l) in v.levels.enumerated() {
                     if let l {
@@ -124,21 +229,59 @@ public enum ModelTrainer {
             }
             model.m = normalised(mCounts)
             model.u = normalised(uCounts)
-            model.prior = min(max(matchMass / max(total, 1), 1e-6), 1 - 1e-6)
+            model.prior = clamp(matches / max(total, 1), 1e-6, 1 - 1e-6)
         }
-        let matches = model.prior * Double(vectors.count)
+        // The within-agency share of duplicates, with m and u held.
+        var withinMatches: Double?
+        if !withinPatterns.isEmpty {
+            let total = withinPatterns.reduce(0) { $0 + $1.count }
+            var share = 0.01
+            for _ in 0..<iterations {
+                model.withinAgencyPrior = share
+                let found = withinPatterns.reduce(0.0) { $0 + $1.count / (1 + exp2(-model.score($1.vector, withinAgency: true))) }
+                share = clamp(found / total, 1e-6, 1 - 1e-6)
+                withinMatches = found
+            }
+        }
         model.u = u
-        model.prior = min(max(matches / Double(max(possiblePairs, 1)), 1e-12), 0.5)
+        model.householdU = householdU
+        model.prior = clamp(matches / Double(max(possiblePairs, 1)), 1e-12, 0.5)
+        model.withinAgencyPrior = withinMatches.map { clamp($0 / Double(max(withinAgencyPossiblePairs, 1)), 1e-12, 0.5) }
         return model
     }
 
-    /// Each field's counts as probabilities, with a small floor so no level is impossible.
+    /// Distinct vectors with their counts, in a fixed order, so training gives the same model
+    /// (to the last bit) however the pairs were produced.
+    static func sortedPatterns(_ vectors: [ComparisonVector]) -> [(vector: ComparisonVector, count: Double)] {
+        var counts: [ComparisonVector: Double] = [:]
+        for v in vectors { counts[v, default: 0] += 1 }
+        return counts.map { ($0.key, $0.value) }.sorted { a, b in
+            a.vector.levels.map { $0 ?? -1 }.lexicographicallyPrecedes(b.vector.levels.map { $0 ?? -1 })
+        }
+    }
+
+    static func clamp(_ x: Double, _ low: Double, _ high: Double) -> Double { min(max(x, low), high) }
+
+    static func emptyCounts() -> [[Double]] { ComparedField.allCases.map { [Double](repeating: 0, count: $0.levels.count) } }
+
+    static func add(_ v: ComparisonVector, to counts: inout [[Double]]) {
+        for (i, l) in v.levels.enumerated() { if let l { counts[i][l] += 1 } }
+    }
+
+    /// Each field's counts as probabilities, floored at 1e-6 so no level is impossible. The floor is
+    /// a probability, not a pseudo-count, so a level that neither m nor u ever saw weighs 0 rather
+    /// than log2 of the ratio of their sample sizes.
     static func normalised(_ counts: [[Double]]) -> [String: [Double]] {
         var out: [String: [Double]] = [:]
         for (i, field) in ComparedField.allCases.enumerated() {
-            let row = counts[i].map { $0 + 1e-3 }
-            let sum = row.reduce(0, +)
-            out[field.rawValue] = row.map { $0 / sum }
+            let sum = counts[i].reduce(0, +)
+            guard sum > 0 else {
+                out[field.rawValue] = counts[i].map { _ in 1 / Double(counts[i].count) }
+                continue
+            }
+            let row = counts[i].map { max($0 / sum, 1e-6) }
+            let total = row.reduce(0, +)
+            out[field.rawValue] = row.map { $0 / total }
         }
         return out
     }

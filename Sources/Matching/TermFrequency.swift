@@ -55,10 +55,12 @@ public struct Scorer: Sendable {
         self.termFrequencies = termFrequencies
     }
 
-    /// The score of `a` against `b`, whose comparison is `v`.
-    public func score(_ a: EncodedRecord, _ b: EncodedRecord, _ v: ComparisonVector) -> Double {
-        var s = model.score(v)
-        guard let tf = termFrequencies else { return s }
+    /// The score of `a` against `b`, whose comparison is `v`; `withinAgency` when both are one agency's.
+    /// Co-located pairs are not adjusted: their name weights already come from what people at one
+    /// address share (``MatchModel/householdU``), where a family's surname is common by definition.
+    public func score(_ a: EncodedRecord, _ b: EncodedRecord, _ v: ComparisonVector, withinAgency: Bool = false) -> Double {
+        var s = model.score(v, withinAgency: withinAgency)
+        guard let tf = termFrequencies, !v.isCoLocated else { return s }
         for (field, _) in TermFrequencies.adjusted where v[field] == 0 {
             if let adjusted = tf.exactWeight(field, model: model, a) { s += adjusted - model.weight(field, level: 0) }
         }

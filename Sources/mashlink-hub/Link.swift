@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinkCrypto
+import LinkFiles
 import Matching
 import Tokenisation
 
@@ -9,23 +10,29 @@ struct Link: ParsableCommand {
         abstract: "Link batches offline: writes links.csv and clusters.csv (record references only, never identifiers).",
         discussion: """
             Example:
-              mashlink-hub link police.mlb health.mlb --agency-key police.pub.pem --agency-key health.pub.pem
+              mashlink-hub link police.mlb health.mlb --agency-key police.pub.pem --agency-key health.pub.pem --out linkout
             Each batch is verified against the agency key whose id it names before anything is linked.
+            One batch alone is searched for duplicates; several are linked to each other and each is
+            also searched for duplicates (--no-duplicates turns that off).
             """)
 
-    @Argument(help: "Two or more batches.") var batches: [String]
+    @Argument(help: "One or more batches.") var batches: [String]
     @Option(help: "An agency's signing public key (PEM); repeat for each agency.") var agencyKey: [String]
     @Option(help: "Folder for links.csv and clusters.csv.") var out = "."
     @Option(help: "Reuse a trained model (JSON) instead of training one.") var model: String?
     @Option(help: "Write the trained model here (JSON).") var modelOut: String?
     @Option(help: "Override the match-band threshold (log2 odds).") var matchThreshold: Double?
     @Option(help: "Override the possible-band threshold (log2 odds).") var possibleThreshold: Double?
+    @Option(help: "Worker threads (default: every core).") var threads: Int?
+    @Flag(help: "Do not look for duplicates inside each agency's batch.") var noDuplicates = false
 
     func validate() throws {
-        guard batches.count >= 2 else { throw ValidationError("give at least two batches to link") }
+        guard !batches.isEmpty else { throw ValidationError("give at least one batch") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
+        let start = ContinuousClock.now
         var keys: [String: Ed25519.PublicKey] = [:]
         for path in agencyKey {
             let key = try AgencyKeys.signingPublicKey(at: path)
@@ -42,30 +49,38 @@ struct Link: ParsableCommand {
             var records: [EncodedRecord] = []
             while let r = try reader.next() { records.append(r) }
             for h in headers { try reader.header.checkLinkable(with: h) }
+            guard !agencies.contains(where: { $0.agency == reader.header.agency }) else {
+                throw ValidationError("\(path) is a second batch from \(reader.header.agency); link one batch per agency (the newest)")
+            }
             headers.append(reader.header)
             agencies.append(AgencyRecords(agency: reader.header.agency, records: records))
         }
+        let verified = ContinuousClock.now - start
         let reused = try model.map { try JSONDecoder().decode(MatchModel.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
         let result = Linker.link(
             agencies, blocker: Blocker(filterBits: headers[0].bloom.bits), model: reused,
-            matchThreshold: matchThreshold, possibleThreshold: possibleThreshold)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let links = try CSVWriter(path: (out as NSString).appendingPathComponent("links.csv"), permissions: 0o640, replacingExisting: true)
-        try links.write(row: ["left_agency", "left_record", "right_agency", "right_record", "score", "band"])
-        for l in result.links {
-            try links.write(row: [l.leftAgency, l.leftRecord, l.rightAgency, l.rightRecord, String(format: "%.2f", l.score), l.band.rawValue])
-        }
-        try links.close()
-        let clusters = try CSVWriter(path: (out as NSString).appendingPathComponent("clusters.csv"), permissions: 0o640, replacingExisting: true)
-        try clusters.write(row: ["agency", "record", "cluster"])
-        for c in result.clusters { try clusters.write(row: [c.agency, c.record, String(c.cluster)]) }
-        try clusters.close()
+            matchThreshold: matchThreshold, possibleThreshold: possibleThreshold, withinAgency: !noDuplicates, threads: threads)
+        try LinkFiles.write(result, to: out)
         if let modelOut {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(result.model).write(to: URL(fileURLWithPath: modelOut))
         }
+        let s = result.statistics
         let matches = result.links.filter { $0.band == .match }.count
-        print("linked \(agencies.map { "\($0.agency) (\($0.records.count))" }.joined(separator: ", ")): \(matches) matches, \(result.links.count - matches) possible → \(out)/links.csv, \(out)/clusters.csv")
+        let duplicates = result.links.filter { $0.leftAgency == $0.rightAgency && $0.band == .match }.count
+        let persons = Set(result.clusters.map(\.cluster)).count
+        print("linked \(agencies.map { "\($0.agency) (\($0.records.count))" }.joined(separator: ", "))")
+        print("  \(s.records) records, \(s.candidatePairs) candidate pairs, \(matches) matches (\(duplicates) inside one agency), \(result.links.count - matches) possible, \(persons) clusters")
+        let stages = [("verifying", seconds(verified))] + s.stageSeconds.map { ($0.stage, $0.seconds) }
+        print("  time: " + stages.map { "\($0.0) \(String(format: "%.2f", $0.1)) s" }.joined(separator: ", ")
+            + String(format: "; total %.2f s", seconds(ContinuousClock.now - start)))
+        if !s.oversizedBlocks.isEmpty {
+            print("  warning: oversized blocks skipped (a common value): " + s.oversizedBlocks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        if s.refusedMerges > 0 { print("  \(s.refusedMerges) cluster merges refused: records in them were scored as different people") }
+        print("  → \(out)/links.csv, \(out)/clusters.csv")
     }
 }
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }

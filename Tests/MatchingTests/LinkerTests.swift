@@ -10,7 +10,7 @@ struct LinkerTests {
     static let header = ["id", "forename", "surname", "dob", "sex", "postcode", "address"]
     static let key = try! LinkageKey(secret: SecureBytes([UInt8](repeating: 3, count: 32)))
 
-    static func agency(_ name: String, _ rows: [[String]]) throws -> AgencyRecords {
+    static func agency(_ name: String, _ rows: [[String]], header: [String] = header) throws -> AgencyRecords {
         let encoder = try RecordEncoder(
             schema: SchemaSuggestion.suggest(header: header), header: header, key: key, sealer: nil,
             batchDate: CalendarDate(year: 2026, month: 11, day: 23)!)
@@ -19,10 +19,13 @@ struct LinkerTests {
 
     /// 120 synthetic people known to three agencies, with variations, plus people each agency alone knows.
     static func agencies() throws -> [AgencyRecords] {
-        let given = ["oliver", "amelia", "jack", "isla", "harry", "ava", "george", "mia", "noah", "grace", "leo", "freya"]
-        let surnames = ["smith", "jones", "taylor", "brown", "williams", "wilson", "johnson", "davies", "patel", "wright", "walker", "khan", "evans"]
+        let given = ["oliver", "amelia", "jack", "isla", "harry", "ava", "george", "mia", "noah", "grace", "leo", "freya",
+                     "arthur", "lily", "oscar", "emily", "theo", "ella", "finley", "poppy", "aisha", "yusuf", "zofia", "kacper",
+                     "chidi", "amara", "rhys", "seren", "callum", "niamh", "ravi", "priya", "tomasz", "ewa", "idris", "hodan"]
+        let surnames = ["smith", "jones", "taylor", "brown", "williams", "wilson", "johnson", "davies", "patel", "wright", "walker", "khan", "evans",
+                        "okafor", "nowak", "begum", "murphy", "campbell", "hughes", "ahmed", "kowalski", "singh", "roberts", "green", "hall", "wood"]
         func person(_ i: Int) -> [String] {
-            [given[i % given.count], surnames[(i / 3) % surnames.count] + (i >= 39 ? "\(["a", "e", "o"][i % 3])n" : ""),
+            [given[i % given.count], surnames[(i / 3) % surnames.count] + (i >= 78 ? "\(["a", "e", "o"][i % 3])n" : ""),
              String(format: "%02d/%02d/%04d", 1 + i % 28, 1 + (i * 7) % 12, 1940 + i % 70), i % 2 == 0 ? "M" : "F",
              "LS\(1 + i % 20) \(i % 9)AB", "\(i % 90 + 1) High Street"]
         }
@@ -33,14 +36,21 @@ struct LinkerTests {
             health.append(["h\(i)", p[0].uppercased(), p[1], p[2], p[3], p[4], p[5].replacingOccurrences(of: "Street", with: "St")])
             if i % 2 == 0 { school.append(["s\(i)"] + p) }
         }
-        for i in 200..<240 { police.append(["p\(i)"] + person(i * 13 + 7)) }
+        // People only the police know, living elsewhere (the person pattern repeats every 180, so
+        // without their own postcodes they would share address and given name with the others).
+        for i in 200..<240 {
+            var p = person(i * 13 + 7)
+            p[4] = "M\(1 + i % 20) \(i % 9)XY"
+            police.append(["p\(i)"] + p)
+        }
         return [try agency("police", police), try agency("health", health), try agency("school", school)]
     }
 
     @Test("people known to several agencies form one cluster each; no cluster holds two records of one agency")
     func clusters() throws {
         let agencies = try Self.agencies()
-        let result = Linker.link(agencies)
+        // Synthetic names repeat within an agency here; duplicate search is tested on households below.
+        let result = Linker.link(agencies, withinAgency: false)
         var byCluster: [Int: [(String, String)]] = [:]
         for c in result.clusters { byCluster[c.cluster, default: []].append((c.agency, c.record)) }
         for (_, members) in byCluster {
@@ -59,7 +69,7 @@ struct LinkerTests {
         #expect(result.links.allSatisfy { $0.leftAgency != $0.rightAgency })
 
         // A threshold no pair reaches empties the match band and leaves every record alone.
-        let strict = Linker.link(agencies, model: result.model, matchThreshold: 10_000)
+        let strict = Linker.link(agencies, model: result.model, matchThreshold: 10_000, withinAgency: false)
         #expect(strict.links.allSatisfy { $0.band == .possible })
         #expect(Set(strict.clusters.map(\.cluster)).count == strict.clusters.count)
     }
@@ -76,5 +86,119 @@ struct LinkerTests {
         other.bloom.bits = 512
         let c = BatchHeader(batchID: "3", agency: "school", createdAt: "", batchDate: "", linkageKeyID: "k1", signingKeyID: "u", hubReleaseKeyID: "h", schema: other)
         #expect(throws: TokenisationError.self) { try a.checkLinkable(with: c) }
+    }
+}
+
+@Suite("Households, duplicates and clustering guards")
+struct HouseholdAndDuplicateTests {
+    static let header = ["id", "forename", "surname", "dob", "sex", "postcode", "address"]
+
+    /// 60 households of two parents, a pair of twins and an older sibling, known to police and
+    /// health; health holds each person once, police twice for some (duplicates).
+    static func households() throws -> (police: AgencyRecords, health: AgencyRecords, person: [String: String]) {
+        let boys = ["oliver", "jack", "harry", "george", "noah", "leo", "arthur", "oscar", "theo", "finley"]
+        let girls = ["amelia", "isla", "ava", "mia", "grace", "freya", "lily", "emily", "ella", "poppy"]
+        let surnames = ["smith", "jones", "khan", "patel", "evans", "taylor", "brown", "wilson", "begum", "murphy", "nowak", "okafor"]
+        var police: [[String]] = [], health: [[String]] = []
+        var person: [String: String] = [:]
+        for h in 0..<60 {
+            let surname = surnames[h % surnames.count] + (h >= 12 ? String(UnicodeScalar(UInt8(97 + h % 26))) + "son" : "")
+            let pc = "B\(1 + h % 30) \(h % 9)TT", address = "\(h + 3) Church Road"
+            let twinDOB = String(format: "%02d/%02d/%04d", 1 + h % 28, 1 + h % 12, 2012 + h % 4)
+            let members: [(String, String, String)] = [
+                (girls[h % 10], String(format: "%02d/%02d/%04d", 1 + (h * 3) % 28, 1 + (h * 5) % 12, 1980 + h % 10), "F"),
+                (boys[(h + 3) % 10], String(format: "%02d/%02d/%04d", 1 + (h * 7) % 28, 1 + (h * 11) % 12, 1978 + h % 10), "M"),
+                (boys[h % 10], twinDOB, "M"),
+                (boys[(h + 1) % 10], twinDOB, "M"),   // the twin: same date of birth, same sex, another name
+                (girls[(h + 5) % 10], String(format: "%02d/%02d/%04d", 1 + (h * 13) % 28, 1 + (h * 7) % 12, 2008 + h % 3), "F"),
+            ]
+            for (k, m) in members.enumerated() {
+                let id = "\(h)-\(k)"
+                police.append(["p\(id)", m.0, surname, m.1, m.2, pc, address])
+                health.append(["h\(id)", m.0.capitalized, surname, m.1, m.2 == "M" ? "male" : "female", pc.lowercased(), address.replacingOccurrences(of: "Road", with: "Rd")])
+                person["p\(id)"] = id
+                person["h\(id)"] = id
+                if k == 2 && h % 3 == 0 {
+                    // A duplicate police record of the first twin, with a typo in the surname.
+                    police.append(["pd\(id)", m.0, String(surname.dropLast()), m.1, m.2, pc, address])
+                    person["pd\(id)"] = id
+                }
+            }
+        }
+        return (try LinkerTests.agency("police", police, header: header), try LinkerTests.agency("health", health, header: header), person)
+    }
+
+    @Test("twins and siblings at one address are never matched to each other; each person finds their own record")
+    func twinsStayApart() throws {
+        let (police, health, person) = try Self.households()
+        let ids = Self.ids(person)
+        let result = Linker.link([police, health])
+        var trueMatches = 0
+        for l in result.links where l.band == .match {
+            let a = ids[l.leftAgency + "/" + l.leftRecord]!, b = ids[l.rightAgency + "/" + l.rightRecord]!
+            #expect(a == b, "false match between two people of one household (\(l.leftAgency), \(l.rightAgency), score \(l.score))")
+            if l.leftAgency != l.rightAgency { trueMatches += 1 }
+        }
+        #expect(trueMatches >= 290, "cross-agency matches found: \(trueMatches) of 300")
+        // No cluster holds two different people.
+        var byCluster: [Int: Set<String>] = [:]
+        for c in result.clusters { byCluster[c.cluster, default: []].insert(ids[c.agency + "/" + c.record]!) }
+        #expect(byCluster.values.allSatisfy { $0.count == 1 })
+    }
+
+    @Test("duplicates inside one agency are found, and join their person's cluster")
+    func duplicates() throws {
+        let (police, health, person) = try Self.households()
+        let ids = Self.ids(person)
+        let alone = Linker.link([police])
+        let dups = alone.links.filter { $0.band == .match }
+        #expect(dups.count >= 15, "duplicates found: \(dups.count) of 20")
+        #expect(dups.allSatisfy { ids["police/" + $0.leftRecord] == ids["police/" + $0.rightRecord] })
+        let both = Linker.link([police, health])
+        let clusterOf = Dictionary(uniqueKeysWithValues: both.clusters.map { ($0.agency + "/" + $0.record, $0.cluster) })
+        let duplicated = Set(person.filter { $0.key.hasPrefix("pd") }.map(\.value))
+        let joined = duplicated.filter { id in Set(ids.filter { $0.value == id }.map { clusterOf[$0.key]! }).count == 1 }
+        #expect(joined.count >= 15, "persons with a duplicate whose three records share one cluster: \(joined.count) of \(duplicated.count)")
+        // Turning duplicate search off leaves every cluster with at most one record per agency.
+        let off = Linker.link([police, health], withinAgency: false)
+        #expect(off.links.allSatisfy { $0.leftAgency != $0.rightAgency })
+    }
+
+    @Test("the same links whatever the number of threads")
+    func threadsDoNotChangeResults() throws {
+        let agencies = try LinkerTests.agencies()
+        let one = Linker.link(agencies, threads: 1), two = Linker.link(agencies, threads: 2)
+        #expect(one.links == two.links)
+        #expect(one.model == two.model)
+    }
+
+    @Test("a merge is refused when the two clusters hold records scored as different people")
+    func cannotLink() {
+        // Records 0 (agency 0), 1 (agency 1), 2 (agency 2): 0–1 and 1–2 are strong links, but 0 and 2
+        // were compared and scored as a non-match.
+        var c = Clustering(agencyOf: [0, 1, 2], conflicts: [PairKey(0, 2)])
+        c.merge([Edge(score: 30, x: 0, y: 1), Edge(score: 20, x: 1, y: 2)], requireDisjointAgencies: true)
+        #expect(c.root(0) == c.root(1))
+        #expect(c.root(2) != c.root(1))
+        #expect(c.refused == 1)
+        // Two records of one agency only join through a duplicate link, not through a chain.
+        var d = Clustering(agencyOf: [0, 1, 0], conflicts: [])
+        d.merge([Edge(score: 30, x: 0, y: 1), Edge(score: 20, x: 1, y: 2)], requireDisjointAgencies: true)
+        #expect(d.root(2) != d.root(0))
+        d.merge([Edge(score: 25, x: 0, y: 2)], requireDisjointAgencies: false)
+        #expect(d.root(2) == d.root(0) && d.root(1) == d.root(0))
+    }
+
+    /// "agency/reference" → person, through the encoder's reference function.
+    static func ids(_ person: [String: String]) -> [String: String] {
+        var out: [String: String] = [:]
+        let encoder = try! RecordEncoder(
+            schema: SchemaSuggestion.suggest(header: header), header: header, key: LinkerTests.key, sealer: nil,
+            batchDate: CalendarDate(year: 2026, month: 11, day: 23)!)
+        for (id, p) in person {
+            let agency = id.hasPrefix("h") ? "health" : "police"
+            out[agency + "/" + encoder.reference(forRecordID: id)] = p
+        }
+        return out
     }
 }

@@ -19,7 +19,7 @@ public struct RowRejection: Error, Sendable, Hashable, CustomStringConvertible {
 /// Holds HMAC contexts, so it is not `Sendable`; a parallel tokeniser makes one per task.
 public final class RecordEncoder {
     /// Bumped whenever normalisation changes what a value encodes to; part of every field digest.
-    public static let normalisationVersion = 1
+    public static let normalisationVersion = 2
 
     private let schema: LinkageSchema
     private let sealer: PayloadSealer?
@@ -122,7 +122,8 @@ public final class RecordEncoder {
             filters["given"] = encoder("given").bloom([first], parameters: schema.bloom, salt: salt)
         }
         let middle = given.tokens.dropFirst() + values(.middleNames, fields).flatMap { NameNormaliser.givenNames($0).tokens }
-        for m in middle { add(TokenName.middle, m) }
+        // Keyed as given names, so a given name recorded as a middle name elsewhere still agrees.
+        for m in middle { add(TokenName.middle, m, keyedAs: TokenName.given) }
 
         // Surname and former surname.
         let surname = NameNormaliser.surname(values(.surname, fields).joined(separator: " "))
