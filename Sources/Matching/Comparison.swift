@@ -35,12 +35,11 @@ public struct ComparisonVector: Sendable, Hashable {
     /// The level of `field`.
     public subscript(field: ComparedField) -> Int? { levels[ComparedField.allCases.firstIndex(of: field)!] }
 
-    /// True when the two records share a household address (same house and postcode, or same
-    /// postcode with a similar address line): their other fields are then scored against what
-    /// co-resident different people share (``MatchModel/householdU``), not against the population.
-    public var isCoLocated: Bool {
-        if let l = levels[ComparedField.locationIndex] { l <= 1 } else { false }
-    }
+    /// True when the two records share a household address (same house number and postcode):
+    /// their other fields are then scored against what co-resident different people share
+    /// (``MatchModel/householdU``), not against the population. A similar address line on the
+    /// same postcode is not enough: "12 Grange Close" and "14 Grange Close" are neighbours.
+    public var isCoLocated: Bool { levels[ComparedField.locationIndex] == 0 }
 }
 
 /// Compares two encoded records field by field, using only keyed tokens and Bloom filters.

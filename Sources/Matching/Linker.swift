@@ -170,17 +170,11 @@ public enum Linker {
             clusters: clusters.map { (agency: $0.0, record: $0.1, cluster: $0.2) }, model: trained, statistics: stats)
     }
 
-    /// Trains a model on the candidate pairs: u from random pairs (across the two largest agencies,
-    /// or inside the only one), u among co-located people from pairs inside each agency, m and the
+    /// Trains a model on the candidate pairs: u from random pairs (of records of two different
+    /// agencies, or inside the only one), u among co-located people from pairs inside each agency, m and the
     /// priors by EM.
     static func train(_ agencies: [AgencyRecords], tasks: [(a: Int, b: Int)], vectors: [[ComparisonVector]]) -> MatchModel {
-        let bySize = agencies.indices.filter { !agencies[$0].records.isEmpty }.sorted { agencies[$0].records.count > agencies[$1].records.count }
-        var u: [String: [Double]] = [:]
-        if bySize.count >= 2 {
-            u = ModelTrainer.estimateU(left: agencies[bySize[0]].records, right: agencies[bySize[1]].records)
-        } else if let only = bySize.first {
-            u = ModelTrainer.estimateU(left: agencies[only].records, right: agencies[only].records)
-        }
+        let u = ModelTrainer.estimateU(agencies.map(\.records))
         var cross: [ComparisonVector] = [], inside: [ComparisonVector] = []
         var crossPossible = 0, insidePossible = 0
         for (t, (a, b)) in tasks.enumerated() {
@@ -193,13 +187,47 @@ public enum Linker {
                 crossPossible += n * m
             }
         }
+        let m = ModelTrainer.trainM(sessions: trainingSessions(agencies, tasks: tasks, primaryIsWithin: cross.isEmpty), u: u)
         var model = ModelTrainer.train(
             vectors: cross.isEmpty ? inside : cross, u: u, possiblePairs: cross.isEmpty ? insidePossible : crossPossible,
             withinAgencyVectors: cross.isEmpty ? [] : inside, withinAgencyPossiblePairs: insidePossible,
-            householdU: ModelTrainer.estimateHouseholdU(agencies.map(\.records)))
+            householdU: ModelTrainer.estimateHouseholdU(agencies.map(\.records)), fixedM: m)
         // A single agency: its pairs are all within-agency pairs.
         if cross.isEmpty, !inside.isEmpty { model.withinAgencyPrior = model.prior }
         return model
+    }
+}
+
+extension Linker {
+    /// The training sessions for m: pairs sharing a date of birth (they teach names, location and
+    /// the rest), and pairs sharing a name-based composite key (they teach date of birth, sex and
+    /// identifiers). The name session is blind to location: among people who share a surname the
+    /// largest group is families at one address, and EM would learn "same household" as the match
+    /// class. Across agencies, or inside the only one; at most `maximumPairs` a session.
+    static func trainingSessions(
+        _ agencies: [AgencyRecords], tasks: [(a: Int, b: Int)], primaryIsWithin: Bool, maximumPairs: Int = 300_000
+    ) -> [(vectors: [ComparisonVector], blockedFields: Set<ComparedField>)] {
+        let sessions: [([String], Set<ComparedField>)] = [
+            ([TokenName.dob], [.dateOfBirth]),
+            ([TokenName.blockSurnameInitial, TokenName.blockGivenDistrict], [.givenName, .surname, .location]),
+        ]
+        return sessions.map { passes, fields in
+            let blocker = Blocker(configuration: BlockingConfiguration(tokenPasses: passes, lshBands: 0, lshBitsPerBand: 0, maximumBlockSize: 200))
+            var vectors: [ComparisonVector] = []
+            let chosen = tasks.filter { ($0.a == $0.b) == primaryIsWithin }
+            let perTask = maximumPairs / max(chosen.count, 1)
+            for (a, b) in chosen {
+                let left = agencies[a].records, right = agencies[b].records
+                let pairs = a == b ? blocker.candidates(within: left).pairs : blocker.candidates(left: left, right: right).pairs
+                let stride = max(1, pairs.count / max(perTask, 1))
+                for i in Swift.stride(from: 0, to: pairs.count, by: stride) {
+                    var v = Comparator.compare(left[pairs[i].left], right[pairs[i].right])
+                    for (k, field) in ComparedField.allCases.enumerated() where fields.contains(field) { v.levels[k] = nil }
+                    vectors.append(v)
+                }
+            }
+            return (vectors, fields)
+        }
     }
 }
 

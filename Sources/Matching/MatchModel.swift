@@ -129,6 +129,29 @@ public enum ModelTrainer {
         return normalised(counts)
     }
 
+    /// u probabilities from `samples` random pairs of records of two different agencies (drawn from
+    /// all records, so each agency counts by its size, and a field one agency lacks is learned from
+    /// the agencies that hold it); with a single agency, random pairs inside it.
+    public static func estimateU(_ agencies: [[EncodedRecord]], samples: Int = 50_000, seed: UInt64 = 1) -> [String: [Double]] {
+        let nonEmpty = agencies.filter { !$0.isEmpty }
+        guard nonEmpty.count > 1 else { return nonEmpty.first.map { estimateU(left: $0, right: $0, samples: samples, seed: seed) } ?? [:] }
+        var owner: [Int] = [], index: [Int] = []
+        for (a, records) in nonEmpty.enumerated() {
+            owner += [Int](repeating: a, count: records.count)
+            index += Array(records.indices)
+        }
+        var counts = emptyCounts()
+        var generator = SplitMix64(seed: seed)
+        var drawn = 0
+        while drawn < samples {
+            let i = Int(generator.next() % UInt64(owner.count)), j = Int(generator.next() % UInt64(owner.count))
+            guard owner[i] != owner[j] else { continue }
+            drawn += 1
+            add(Comparator.compare(nonEmpty[owner[i]][index[i]], nonEmpty[owner[j]][index[j]]), to: &counts)
+        }
+        return normalised(counts)
+    }
+
     /// What different people at one address share, before any data is seen: most have the same
     /// surname, few the same given name, twins the same date of birth; sex is even. Blended with what
     /// the data shows (``estimateHouseholdU(_:pseudoCount:maximumPairs:)``), so a batch without
@@ -190,6 +213,7 @@ public enum ModelTrainer {
     /// `withinAgencyVectors` (pairs inside one agency, when several are linked) only estimate their
     /// own prior, with m and u held: duplicates are rare, and letting the many within-agency
     /// near-misses (same given name, same district) into m would teach EM the wrong class.
+    /// `fixedM`, if given, holds m (from ``trainM(sessions:u:)``) and EM estimates only u and the priors.
     ///
     /// The model it returns scores against the whole population, as Fellegi–Sunter intends: m from
     /// EM, u from random pairs (so agreeing on a blocking field counts as the evidence it is),
@@ -198,7 +222,7 @@ public enum ModelTrainer {
     public static func train(
         vectors: [ComparisonVector], u: [String: [Double]], possiblePairs: Int,
         withinAgencyVectors: [ComparisonVector] = [], withinAgencyPossiblePairs: Int = 0,
-        householdU: [String: [Double]]? = nil, iterations: Int = 30
+        householdU: [String: [Double]]? = nil, fixedM: [String: [Double]]? = nil, iterations: Int = 30
     ) -> MatchModel {
         let patterns = sortedPatterns(vectors), withinPatterns = sortedPatterns(withinAgencyVectors)
         var m: [String: [Double]] = [:]
@@ -210,7 +234,7 @@ public enum ModelTrainer {
             start[n - 1] = 0.05
             m[field.rawValue] = start
         }
-        var model = MatchModel(m: m, u: u, prior: 0.1)
+        var model = MatchModel(m: fixedM ?? m, u: u, prior: 0.1)
         var matches = 0.0
         for _ in 0..<iterations {
             var mCounts = emptyCounts(), uCounts = emptyCounts()
@@ -227,7 +251,7 @@ public enum ModelTrainer {
                     }
                 }
             }
-            model.m = normalised(mCounts)
+            if fixedM == nil { model.m = normalised(mCounts) }
             model.u = normalised(uCounts)
             model.prior = clamp(matches / max(total, 1), 1e-6, 1 - 1e-6)
         }
@@ -248,6 +272,30 @@ public enum ModelTrainer {
         model.prior = clamp(matches / Double(max(possiblePairs, 1)), 1e-12, 0.5)
         model.withinAgencyPrior = withinMatches.map { clamp($0 / Double(max(withinAgencyPossiblePairs, 1)), 1e-12, 0.5) }
         return model
+    }
+
+    /// m estimated in training sessions, each on pairs that share one blocking key (Splink's
+    /// approach): a session blocked on a field cannot tell EM what matches look like on that field
+    /// (every pair agrees on it), so each field's m comes from the sessions whose blocking key leaves
+    /// it out, averaged. Training on all candidate pairs at once lets the largest group of
+    /// look-alikes (people who share a surname and an area) become EM's "match" class; a session
+    /// on one date of birth learns names, a session on names learns the date of birth.
+    public static func trainM(sessions: [(vectors: [ComparisonVector], blockedFields: Set<ComparedField>)], u: [String: [Double]]) -> [String: [Double]] {
+        var sums: [String: [Double]] = [:], counts: [String: Int] = [:]
+        for session in sessions where !session.vectors.isEmpty {
+            let m = train(vectors: session.vectors, u: u, possiblePairs: session.vectors.count).m
+            for field in ComparedField.allCases where !session.blockedFields.contains(field) {
+                guard let row = m[field.rawValue] else { continue }
+                sums[field.rawValue] = zip(sums[field.rawValue] ?? row.map { _ in 0 }, row).map(+)
+                counts[field.rawValue, default: 0] += 1
+            }
+        }
+        var out: [String: [Double]] = [:]
+        for field in ComparedField.allCases {
+            if let sum = sums[field.rawValue], let n = counts[field.rawValue] { out[field.rawValue] = sum.map { $0 / Double(n) } }
+            else { out[field.rawValue] = field.levels.map { _ in 1 / Double(field.levels.count) } }
+        }
+        return out
     }
 
     /// Distinct vectors with their counts, in a fixed order, so training gives the same model
