@@ -191,9 +191,10 @@ public enum Linker {
         var model = ModelTrainer.train(
             vectors: cross.isEmpty ? inside : cross, u: u, possiblePairs: cross.isEmpty ? insidePossible : crossPossible,
             withinAgencyVectors: cross.isEmpty ? [] : inside, withinAgencyPossiblePairs: insidePossible,
-            householdU: ModelTrainer.estimateHouseholdU(agencies.map(\.records)), fixedM: m)
+            fixedM: m)
         // A single agency: its pairs are all within-agency pairs.
         if cross.isEmpty, !inside.isEmpty { model.withinAgencyPrior = model.prior }
+        model.householdU = ModelTrainer.estimateHouseholdU(agencies.map(\.records), model: model)
         return model
     }
 }

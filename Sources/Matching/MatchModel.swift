@@ -27,9 +27,11 @@ public struct MatchModel: Sendable, Codable, Hashable {
     /// Score at or above which a pair is possible (a person reviews); below it, a non-match.
     public var possibleThreshold: Double
 
-    /// Default thresholds, chosen for precision: a match needs posterior odds of at least 1000:1
-    /// (≈ 0.999), a possible needs even odds. Overridable per MASH.
-    public static let defaultMatchThreshold = log2(1000.0)
+    /// Default thresholds, from the model's own posterior: a match needs a posterior probability of
+    /// at least 0.99 (odds 99:1) under a model that is conservative by construction (household
+    /// members scored against each other, monotone weights, term-frequency adjustment), a possible
+    /// needs even odds. Measured precision at this threshold is in docs/matching.md. Overridable per MASH.
+    public static let defaultMatchThreshold = log2(99.0)
     /// See ``defaultMatchThreshold``.
     public static let defaultPossibleThreshold = 0.0
 
@@ -66,6 +68,18 @@ public struct MatchModel: Sendable, Codable, Hashable {
     public func priorWeight(withinAgency: Bool = false) -> Double {
         let p = withinAgency ? withinAgencyPrior ?? prior : prior
         return log2(p / (1 - p))
+    }
+
+    /// The chance that a pair inside one agency is one person judged on the fields that people at one
+    /// address do not share by being a family (given name, date of birth, sex, NHS number, other
+    /// identifier), against the population: what ``ModelTrainer/estimateHouseholdU(_:model:pseudoCount:maximumPairs:)``
+    /// uses to keep duplicates out of its picture of households.
+    public func identityPosterior(_ v: ComparisonVector) -> Double {
+        var s = priorWeight(withinAgency: true)
+        for field in [ComparedField.givenName, .dateOfBirth, .sex, .nhsNumber, .otherIdentifier] {
+            if let l = v[field] { s += weight(field, level: l) }
+        }
+        return 1 / (1 + exp2(-s))
     }
 
     /// The pair's score: prior log2 odds plus the weight of every present field.
@@ -153,26 +167,32 @@ public enum ModelTrainer {
     }
 
     /// What different people at one address share, before any data is seen: most have the same
-    /// surname, few the same given name, twins the same date of birth; sex is even. Blended with what
+    /// surname, few the same or an equivalent given name (a parent and child named alike), some a
+    /// similar-looking one (Ella and Bella), twins the same date of birth (about
+    /// 1.5% of births are twins, so roughly 0.3% of co-resident pairs; taken as 0.5% to stay on the
+    /// safe side); sex is even. Blended with what
     /// the data shows (``estimateHouseholdU(_:pseudoCount:maximumPairs:)``), so a batch without
     /// households (or a small one) is still scored as if co-resident people were family, which is the
     /// safe assumption in safeguarding.
     public static let householdPrior: [ComparedField: [Double]] = [
-        .givenName: [0.01, 0.02, 0.03, 0.02, 0.04, 0.88],
+        .givenName: [0.01, 0.01, 0.01, 0.02, 0.04, 0.91],
         .surname: [0.60, 0.05, 0.02, 0.03, 0.02, 0.28],
-        .dateOfBirth: [0.01, 0.002, 0.01, 0.978],
+        .dateOfBirth: [0.005, 0.002, 0.01, 0.983],
         .sex: [0.5, 0.5],
         .nhsNumber: [0.001, 0.999],
         .otherIdentifier: [0.001, 0.999],
     ]
 
     /// u among different people at one address, from pairs of records *inside one agency* that are
-    /// co-located (an agency rarely holds one person twice, so such pairs are nearly all different
-    /// people: siblings, parents and children, twins, flatmates), blended with ``householdPrior``
+    /// co-located (siblings, parents and children, twins, flatmates). A pair that may be one person
+    /// (a duplicate, which an agency with many would otherwise teach as "household") counts only by
+    /// its chance of being two people: with a `model`, 1 − ``MatchModel/identityPosterior(_:)``;
+    /// without, 0 if it ``looksLikeOnePerson(_:)``, else 1. Blended with
+    /// ``householdPrior``
     /// weighted as `pseudoCount` pairs. At most `maximumPairs` pairs are compared, and at most 50 per
     /// postcode, so the work stays linear in the records.
     public static func estimateHouseholdU(
-        _ agencies: [[EncodedRecord]], pseudoCount: Double = 200, maximumPairs: Int = 200_000
+        _ agencies: [[EncodedRecord]], model: MatchModel? = nil, pseudoCount: Double = 1_000, maximumPairs: Int = 200_000
     ) -> [String: [Double]] {
         var counts = emptyCounts()
         var compared = 0
@@ -187,7 +207,9 @@ public enum ModelTrainer {
                         inGroup += 1
                         compared += 1
                         let v = Comparator.compare(records[group[x]], records[group[y]])
-                        if v.isCoLocated { add(v, to: &counts) }
+                        guard v.isCoLocated else { continue }
+                        let weight = model.map { 1 - $0.identityPosterior(v) } ?? (looksLikeOnePerson(v) ? 0 : 1)
+                        for (i, l) in v.levels.enumerated() { if let l { counts[i][l] += weight } }
                     }
                 }
                 if compared >= maximumPairs { break outer }
@@ -201,6 +223,14 @@ public enum ModelTrainer {
             out[field.rawValue] = row
         }
         return out
+    }
+
+    /// At least two of: given name similar (exact to Dice ≥ 0.8), date of birth exact or transposed,
+    /// same NHS number, same other identifier. Different people at one address almost never agree on
+    /// two of these (twins share only the date of birth); a duplicate record usually does.
+    static func looksLikeOnePerson(_ v: ComparisonVector) -> Bool {
+        let agreements = [(v[.givenName] ?? 99) <= 3, (v[.dateOfBirth] ?? 99) <= 1, v[.nhsNumber] == 0, v[.otherIdentifier] == 0]
+        return agreements.filter { $0 }.count >= 2
     }
 
     /// Fits m and the priors by expectation–maximisation (Winkler's EM for Fellegi–Sunter) on the

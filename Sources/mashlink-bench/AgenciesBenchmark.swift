@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import LinkCrypto
+import Matching
+import Normalisation
+import Tokenisation
+
+/// Links several agencies' extracts in memory (tokenise, block, train, score, cluster) and measures
+/// against an `agency,record,person` truth: quality, time and memory of each stage. For the
+/// six-agency UK-style set (`Benchmarks/make_uk_agencies.py`) and its 1,000,000-record version.
+struct AgenciesBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agencies",
+        abstract: "Multi-agency linking: quality against a truth file, and time and peak memory per stage.")
+
+    @Option(help: "Folder with AGENCY.csv, AGENCY.schema.json and truth.csv (agency,record,person).") var data: String
+    @Option(help: "Print the comparison levels of up to this many missed and false pairs (synthetic data only).") var explain = 0
+    @Option(help: "Worker threads (default: every core).") var threads: Int?
+
+    func run() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: data).filter { $0.hasSuffix(".schema.json") }
+            .map { String($0.dropLast(".schema.json".count)) }.sorted()
+        let key = LinkageKey.generate()
+        var agencies: [AgencyRecords] = []
+        var idOf: [String: String] = [:]   // "agency/reference" → agency record id
+        var start = ContinuousClock.now
+        for name in names {
+            var schema = try LinkageSchema.decode(try Data(contentsOf: URL(fileURLWithPath: "\(data)/\(name).schema.json")))
+            // Payload tiers play no part in linking; the tokenise benchmark measures sealing.
+            schema.columns = schema.columns.map { $0.tier != nil ? ColumnRole(ignoring: $0.column) : $0 }
+            var reader = try CSVReader(path: "\(data)/\(name).csv")
+            let encoder = try RecordEncoder(schema: schema, header: reader.header, key: key, sealer: nil, batchDate: CalendarDate(year: 2026, month: 12, day: 1)!)
+            let idColumn = reader.header.firstIndex(of: schema.columns(for: .recordID)[0])!
+            var records: [EncodedRecord] = []
+            while let row = try reader.next() {
+                guard row.problem == nil, case .success(let r) = encoder.encode(row.fields) else { continue }
+                idOf[name + "/" + r.reference] = row.fields[idColumn]
+                records.append(r)
+            }
+            agencies.append(AgencyRecords(agency: name, records: records))
+        }
+        print("# \(agencies.map { "\($0.agency) \($0.records.count)" }.joined(separator: ", "))")
+        print("mashlink agencies_encode_seconds \(formatted(seconds(since: start))) s (one thread, no sealing; peak RSS \(formatted(peakRSSMegabytes())) MB)")
+
+        var person: [String: String] = [:]   // "agency/id" → person
+        var reader = try CSVReader(path: "\(data)/truth.csv")
+        while let row = try reader.next() { person[row.fields[0] + "/" + row.fields[1]] = row.fields[2] }
+        func who(_ agency: String, _ reference: String) -> String? { idOf[agency + "/" + reference].flatMap { person[agency + "/" + $0] } }
+
+        start = ContinuousClock.now
+        let result = Linker.link(agencies, threads: threads)
+        print("mashlink agencies_link_seconds \(formatted(seconds(since: start))) s (" + result.statistics.stageSeconds.map { "\($0.stage) \(formatted($0.seconds))" }.joined(separator: ", ") + ")")
+        print("mashlink agencies_peak_rss \(formatted(peakRSSMegabytes())) MB")
+        print("mashlink agencies_candidate_pairs \(result.statistics.candidatePairs)")
+
+        var truePairs = 0
+        var byPerson: [String: Int] = [:]
+        for (_, p) in person { byPerson[p, default: 0] += 1 }
+        for (_, n) in byPerson { truePairs += n * (n - 1) / 2 }
+        let matches = result.links.filter { $0.band == .match }
+        let tp = matches.filter { who($0.leftAgency, $0.leftRecord) == who($0.rightAgency, $0.rightRecord) }.count
+        let possible = result.links.filter { $0.band == .possible }
+        let ptp = possible.filter { who($0.leftAgency, $0.leftRecord) == who($0.rightAgency, $0.rightRecord) }.count
+        print("mashlink agencies_match_precision \(formatted(Double(tp) / Double(max(matches.count, 1)))) (\(matches.count - tp) false)")
+        print("mashlink agencies_match_recall \(formatted(Double(tp) / Double(max(truePairs, 1)))) of \(truePairs) true pairs")
+        print("mashlink agencies_possible \(possible.count) (\(ptp) true); match or possible recall \(formatted(Double(tp + ptp) / Double(max(truePairs, 1))))")
+
+        guard explain > 0 else { return }
+        let index = Dictionary(uniqueKeysWithValues: agencies.enumerated().flatMap { a, ag in ag.records.enumerated().map { ("\(ag.agency)/\($1.reference)", (a, $0)) } })
+        func show(_ label: String, _ l: Link) {
+            let (a, i) = index[l.leftAgency + "/" + l.leftRecord]!, (b, j) = index[l.rightAgency + "/" + l.rightRecord]!
+            let v = Comparator.compare(agencies[a].records[i], agencies[b].records[j])
+            print("# \(label) \(l.leftAgency)–\(l.rightAgency) score \(formatted(l.score)): " + result.model.evidence(v).map(\.description).joined(separator: "; "))
+        }
+        for l in possible.filter({ who($0.leftAgency, $0.leftRecord) == who($0.rightAgency, $0.rightRecord) }).prefix(explain) { show("possible, true", l) }
+        for l in matches.filter({ who($0.leftAgency, $0.leftRecord) != who($0.rightAgency, $0.rightRecord) }).prefix(explain) { show("match, false", l) }
+    }
+}
+
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
