@@ -4,12 +4,15 @@ public struct BloomFilter: Sendable, Hashable {
     public private(set) var words: [UInt64]
     /// The filter length in bits (a multiple of 64).
     public let bitCount: Int
+    /// The number of set bits, kept as bits are set so that Dice needs one popcount a word.
+    public private(set) var popcount: Int
 
     /// An empty filter of `bitCount` bits (rounded up to a multiple of 64).
     public init(bitCount: Int) {
         let wordCount = (bitCount + 63) / 64
         self.bitCount = wordCount * 64
         words = [UInt64](repeating: 0, count: wordCount)
+        popcount = 0
     }
 
     /// A filter from its serialised bytes (little-endian words), as ``bytes`` produces.
@@ -23,12 +26,17 @@ public struct BloomFilter: Sendable, Hashable {
         }
         self.words = words
         bitCount = bytes.count * 8
+        popcount = words.reduce(0) { $0 + $1.nonzeroBitCount }
     }
 
     /// Sets bit `position` (taken modulo the length).
     public mutating func set(_ position: Int) {
         let p = position % bitCount
-        words[p >> 6] |= 1 << UInt64(p & 63)
+        let bit: UInt64 = 1 << UInt64(p & 63)
+        if words[p >> 6] & bit == 0 {
+            words[p >> 6] |= bit
+            popcount += 1
+        }
     }
 
     /// True if bit `position` is set.
@@ -37,21 +45,17 @@ public struct BloomFilter: Sendable, Hashable {
         return words[p >> 6] & (1 << UInt64(p & 63)) != 0
     }
 
-    /// The number of set bits.
-    public var popcount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
-
     /// True if no bit is set (the field was empty).
-    public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+    public var isEmpty: Bool { popcount == 0 }
 
     /// The Dice coefficient 2|A∧B| / (|A| + |B|); 0 when both are empty.
     public func dice(_ other: BloomFilter) -> Double {
         precondition(other.words.count == words.count, "Bloom filters of different lengths cannot be compared")
-        var both = 0, total = 0
-        for i in words.indices {
-            both += (words[i] & other.words[i]).nonzeroBitCount
-            total += words[i].nonzeroBitCount + other.words[i].nonzeroBitCount
-        }
-        return total == 0 ? 0 : 2 * Double(both) / Double(total)
+        let total = popcount + other.popcount
+        guard total > 0 else { return 0 }
+        var both = 0
+        for (x, y) in zip(words, other.words) { both &+= (x & y).nonzeroBitCount }
+        return 2 * Double(both) / Double(total)
     }
 
     /// Serialised form: the words as little-endian bytes.
