@@ -15,12 +15,16 @@ let package = Package(
         .library(name: "Tokenisation", targets: ["Tokenisation"]),
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "LinkFiles", targets: ["LinkFiles"]),
+        .library(name: "HubStore", targets: ["HubStore"]),
         .executable(name: "mashlink-agency", targets: ["mashlink-agency"]),
         .executable(name: "mashlink-hub", targets: ["mashlink-hub"]),
         .executable(name: "mashlink-bench", targets: ["mashlink-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libcrypto from the system (Debian: libssl-dev). All cryptography goes through it.
@@ -59,9 +63,27 @@ let package = Package(
             dependencies: ["Matching", "Tokenisation"],
             swiftSettings: strictSettings
         ),
+        // The hub's store: one protocol, SQLite (GRDB) and PostgreSQL (postgres-nio). No identifiers.
+        .target(
+            name: "HubStore",
+            dependencies: [
+                "Tokenisation",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // What the command-line tools share: how they ask for a passphrase.
+        .target(
+            name: "CommandSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "mashlink-agency",
             dependencies: [
+                "CommandSupport",
                 "Tokenisation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -70,6 +92,8 @@ let package = Package(
         .executableTarget(
             name: "mashlink-hub",
             dependencies: [
+                "CommandSupport",
+                "HubStore",
                 "LinkFiles",
                 "Matching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -100,6 +124,15 @@ let package = Package(
         .testTarget(
             name: "MatchingTests",
             dependencies: ["Matching"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HubStoreTests",
+            dependencies: [
+                "HubStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

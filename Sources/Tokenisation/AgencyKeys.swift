@@ -56,7 +56,7 @@ public enum AgencyKeys {
         return try crypto { () throws(CryptoError) in try Ed25519.PublicKey(pemRepresentation: pem) }
     }
 
-    private static func crypto<T>(_ body: () throws(CryptoError) -> T) throws(TokenisationError) -> T {
+    static func crypto<T>(_ body: () throws(CryptoError) -> T) throws(TokenisationError) -> T {
         do { return try body() } catch { throw .crypto(error) }
     }
 

@@ -1,23 +1,27 @@
 import ArgumentParser
 import Foundation
+import HubStore
 import LinkCrypto
 import LinkFiles
 import Matching
 import Tokenisation
 
-struct Link: ParsableCommand {
+struct Link: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Link batches offline: writes links.csv and clusters.csv (record references only, never identifiers).",
+        abstract: "Link batches (offline, or the store's current ones): writes links.csv and clusters.csv (record references only).",
         discussion: """
-            Example:
+            Examples:
               mashlink-hub link police.mlb health.mlb --agency-key police.pub.pem --agency-key health.pub.pem --out linkout
-            Each batch is verified against the agency key whose id it names before anything is linked.
+              mashlink-hub link --database sqlite://./mashlink.db --out linkout
+            Offline, each batch is verified against the agency key whose id it names before anything is
+            linked; with no batches, the store's current batch of every agency is linked.
             One batch alone is searched for duplicates; several are linked to each other and each is
             also searched for duplicates (--no-duplicates turns that off).
             """)
 
-    @Argument(help: "One or more batches.") var batches: [String]
-    @Option(help: "An agency's signing public key (PEM); repeat for each agency.") var agencyKey: [String]
+    @Argument(help: "Batches to link offline (none: link the store's current batches).") var batches: [String] = []
+    @Option(help: "An agency's signing public key (PEM); repeat for each agency (offline only).") var agencyKey: [String] = []
+    @OptionGroup var database: DatabaseOptions
     @Option(help: "Folder for links.csv and clusters.csv.") var out = "."
     @Option(help: "Reuse a trained model (JSON) instead of training one.") var model: String?
     @Option(help: "Write the trained model here (JSON).") var modelOut: String?
@@ -27,34 +31,13 @@ struct Link: ParsableCommand {
     @Flag(help: "Do not look for duplicates inside each agency's batch.") var noDuplicates = false
 
     func validate() throws {
-        guard !batches.isEmpty else { throw ValidationError("give at least one batch") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
-    func run() throws {
+    func run() async throws {
         let start = ContinuousClock.now
-        var keys: [String: Ed25519.PublicKey] = [:]
-        for path in agencyKey {
-            let key = try AgencyKeys.signingPublicKey(at: path)
-            keys[key.keyID] = key
-        }
-        var headers: [BatchHeader] = []
-        var agencies: [AgencyRecords] = []
-        for path in batches {
-            let peek = try BatchHeader.read(atPath: path)
-            guard let key = keys[peek.signingKeyID] else {
-                throw ValidationError("\(path) is signed by key \(peek.signingKeyID), which no --agency-key provides")
-            }
-            let reader = try BatchReader(path: path, expectedSigner: key)
-            var records: [EncodedRecord] = []
-            while let r = try reader.next() { records.append(r) }
-            for h in headers { try reader.header.checkLinkable(with: h) }
-            guard !agencies.contains(where: { $0.agency == reader.header.agency }) else {
-                throw ValidationError("\(path) is a second batch from \(reader.header.agency); link one batch per agency (the newest)")
-            }
-            headers.append(reader.header)
-            agencies.append(AgencyRecords(agency: reader.header.agency, records: records))
-        }
+        let (headers, agencies) = batches.isEmpty ? try await fromStore() : try offline()
+        guard !agencies.isEmpty else { throw ValidationError("nothing to link: the store holds no batch; ingest some, or name batches to link offline") }
         let verified = ContinuousClock.now - start
         let reused = try model.map { try JSONDecoder().decode(MatchModel.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
         let result = Linker.link(
@@ -80,6 +63,42 @@ struct Link: ParsableCommand {
         }
         if s.refusedMerges > 0 { print("  \(s.refusedMerges) cluster merges refused: records in them were scored as different people") }
         print("  → \(out)/links.csv, \(out)/clusters.csv")
+    }
+}
+
+extension Link {
+    /// Reads and verifies the named batches against the given agency keys.
+    func offline() throws -> ([BatchHeader], [AgencyRecords]) {
+        var keys: [String: Ed25519.PublicKey] = [:]
+        for path in agencyKey {
+            let key = try AgencyKeys.signingPublicKey(at: path)
+            keys[key.keyID] = key
+        }
+        var headers: [BatchHeader] = []
+        var agencies: [AgencyRecords] = []
+        for path in batches {
+            let peek = try BatchHeader.read(atPath: path)
+            guard let key = keys[peek.signingKeyID] else {
+                throw ValidationError("\(path) is signed by key \(peek.signingKeyID), which no --agency-key provides")
+            }
+            let reader = try BatchReader(path: path, expectedSigner: key)
+            var records: [EncodedRecord] = []
+            while let r = try reader.next() { records.append(r) }
+            for h in headers { try reader.header.checkLinkable(with: h) }
+            guard !agencies.contains(where: { $0.agency == reader.header.agency }) else {
+                throw ValidationError("\(path) is a second batch from \(reader.header.agency); link one batch per agency (the newest)")
+            }
+            headers.append(reader.header)
+            agencies.append(AgencyRecords(agency: reader.header.agency, records: records))
+        }
+        return (headers, agencies)
+    }
+
+    /// The store's current batch of every agency (verified when they were ingested).
+    func fromStore() async throws -> ([BatchHeader], [AgencyRecords]) {
+        let current = try await database.withStore { try await $0.currentRecords() }
+        for (i, a) in current.enumerated() { for b in current[..<i] { try a.header.checkLinkable(with: b.header) } }
+        return (current.map(\.header), current.map { AgencyRecords(agency: $0.header.agency, records: $0.records) })
     }
 }
 

@@ -1,11 +1,12 @@
 import ArgumentParser
 
-/// `mashlink-hub`: the central match service. For now the offline `link` and `evaluate` commands;
-/// the store, the service and the workflow come with issues 6–8.
+/// `mashlink-hub`: the central match service. The store (`init`, `agency`, `ingest`, `batches`,
+/// `check`), linking (`link`, offline or against the store) and `evaluate`; the service and the
+/// workflow come with issues 7–8.
 @main
-struct MashlinkHub: ParsableCommand {
+struct MashlinkHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mashlink-hub",
-        abstract: "Link agencies' batches (the central match service's offline mode).",
-        subcommands: [Link.self, Evaluate.self])
+        abstract: "The MASH hub: store agencies' verified batches and link them.",
+        subcommands: [Init.self, Agency.self, Ingest.self, Batches.self, Check.self, Link.self, Evaluate.self])
 }

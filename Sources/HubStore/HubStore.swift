@@ -1,0 +1,142 @@
+public import LinkCrypto
+public import Tokenisation
+
+/// The hub's store: agencies and their keys, verified batches and their tokenised records. One
+/// protocol, two implementations: ``SQLiteHubStore`` (GRDB, the embedded default) and
+/// ``PostgresHubStore`` (postgres-nio, for a county-wide deployment). Both hold no identifier:
+/// records are kept in the canonical, signed batch-line form (tokens, filters, sealed payloads).
+///
+/// Every mutation is one transaction, so a crash at any point leaves the store as it was before
+/// the call or as it is after it, never between.
+public protocol HubStore: Sendable {
+    /// Which backend this is, for messages and metrics.
+    var backend: StoreBackend { get }
+
+    /// Registers an agency with its signing public key. Refused if the name is taken.
+    func registerAgency(name: String, signingKey: Ed25519.PublicKey) async throws(StoreError)
+
+    /// Every registered agency, by name.
+    func agencies() async throws(StoreError) -> [RegisteredAgency]
+
+    /// Verifies the batch at `path` against its agency's registered key and stores it in one
+    /// transaction: wholly or not at all. Refuses an unregistered agency, a replayed batch (same
+    /// batch id or same content), and a linkage key other than the index's. The batch becomes the
+    /// agency's current one; its previous batch is kept, superseded, until purged.
+    func ingest(batchAt path: String) async throws(StoreError) -> IngestReceipt
+
+    /// Every stored batch, newest first.
+    func batches() async throws(StoreError) -> [StoredBatch]
+
+    /// The records of each agency's current batch, with that batch's header: what linking reads.
+    func currentRecords() async throws(StoreError) -> [(header: BatchHeader, records: [EncodedRecord])]
+
+    /// Checks the store's integrity: the database's own check and mashlink's invariants (record
+    /// counts, one current batch per agency, records decode). Problems are listed, not thrown.
+    func check() async throws(StoreError) -> IntegrityReport
+
+    /// The schema version the store is at.
+    func schemaVersion() async throws(StoreError) -> Int
+
+    /// Closes the store; further calls fail.
+    func close() async
+}
+
+/// The two storage backends.
+public enum StoreBackend: String, Sendable {
+    case sqlite, postgres
+}
+
+/// An agency as registered at the hub.
+public struct RegisteredAgency: Sendable, Hashable {
+    /// The agency's name, as in its batch headers.
+    public let name: String
+    /// Its registered signing key.
+    public let signingKey: Ed25519.PublicKey
+}
+
+/// A stored batch, as the operator sees it: no record, no identifier.
+public struct StoredBatch: Sendable, Hashable {
+    /// The batch id from its header.
+    public let batchID: String
+    /// The agency that made it.
+    public let agency: String
+    /// SHA-256 of its signed content (hex).
+    public let contentDigest: String
+    /// The linkage key id it was made under.
+    public let linkageKeyID: String
+    /// Records it holds.
+    public let recordCount: Int
+    /// Current (linked) or superseded (kept for audit until purged).
+    public let status: BatchStatus
+    /// When the hub stored it (ISO 8601, UTC).
+    public let ingestedAt: String
+}
+
+/// Whether a batch is the one its agency's records are linked from.
+public enum BatchStatus: String, Sendable {
+    case current, superseded
+}
+
+/// What an ingest did.
+public struct IngestReceipt: Sendable, Hashable {
+    /// The batch stored.
+    public let batchID: String
+    /// Its agency.
+    public let agency: String
+    /// Records stored.
+    public let records: Int
+    /// The batch it superseded, if the agency had one.
+    public let superseded: String?
+}
+
+/// The outcome of ``HubStore/check()``.
+public struct IntegrityReport: Sendable, Hashable {
+    /// Problems found; empty when the store is consistent.
+    public let problems: [String]
+    /// Batches and records examined.
+    public let batches: Int, records: Int
+
+    /// True when nothing is wrong.
+    public var isConsistent: Bool { problems.isEmpty }
+}
+
+/// Why the store refused or failed. Each case says what to do.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The database URL is not one mashlink understands.
+    case invalidURL(String)
+    /// The database was written by a newer mashlink.
+    case newerSchema(found: Int, known: Int)
+    /// The batch's agency is not registered.
+    case unknownAgency(String)
+    /// The agency name is already registered.
+    case agencyExists(String)
+    /// This batch (by id or by content) is already stored.
+    case replayedBatch(batchID: String, reason: String)
+    /// The batch was made under another linkage key than the index's.
+    case wrongLinkageKey(batch: String, index: String)
+    /// The batch failed verification or could not be read.
+    case invalidBatch(String)
+    /// The database failed.
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let url):
+            "database URL '\(url)' is not understood: use sqlite://PATH (default sqlite://./mashlink.db) or postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+        case .newerSchema(let found, let known):
+            "the store is at schema version \(found) but this mashlink knows only up to \(known): upgrade mashlink, or restore a backup made by this version"
+        case .unknownAgency(let name):
+            "agency '\(name)' is not registered: register it with 'mashlink-hub agency add \(name) --signing-key PUB' before ingesting its batches"
+        case .agencyExists(let name):
+            "agency '\(name)' is already registered; to change its key, rotate it instead of registering again"
+        case .replayedBatch(let id, let reason):
+            "batch \(id) was refused: \(reason). A batch is ingested once; ask the agency for a new extract if its data changed"
+        case .wrongLinkageKey(let batch, let index):
+            "the batch was made under linkage key \(batch) but this hub's index uses \(index): the agency must re-tokenise under the current key (or, during a rotation, every agency uploads under the new key before the index is swapped)"
+        case .invalidBatch(let why):
+            "the batch was refused and nothing was stored: \(why)"
+        case .database(let why):
+            "the database failed (\(why)); nothing from this call was kept. Check the database is reachable and run 'mashlink-hub check'"
+        }
+    }
+}
