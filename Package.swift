@@ -130,6 +130,7 @@ let package = Package(
             name: "HubStoreTests",
             dependencies: [
                 "HubStore",
+                "mashlink-hub",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -21,7 +21,11 @@ public final class PostgresHubStore: HubStore {
         let config = PostgresClient.Configuration(
             host: host, port: parts.port ?? 5432, username: user, password: parts.password,
             database: String(parts.path.dropFirst()), tls: .disable)
-        let client = PostgresClient(configuration: config, backgroundLogger: logger)
+        // The pool's own chatter (including a warning when a query is queued before `run()` has
+        // started, which is harmless) stays out of the operator's log; failures still reach callers.
+        var background = logger
+        background.logLevel = .error
+        let client = PostgresClient(configuration: config, backgroundLogger: background)
         self.client = client
         self.logger = logger
         runner = Task { await client.run() }
@@ -109,17 +113,17 @@ public final class PostgresHubStore: HubStore {
                     VALUES (\(header.batchID), \(header.agency), \("pending:" + header.batchID), \(header.linkageKeyID), \(header.schemaDigest), \(headerJSON), 0, 'superseded', \(now))
                     """, logger: logger)
                 // Records go in many-row INSERTs: one round trip per chunk, not per record.
-                var chunk: [EncodedRecord] = []
+                var chunk: [(record: EncodedRecord, line: ArraySlice<UInt8>)] = []
                 var count = 0
                 func flush() async throws {
                     guard !chunk.isEmpty else { return }
                     var bindings = PostgresBindings(capacity: chunk.count * 4)
                     var values: [String] = []
-                    for (i, r) in chunk.enumerated() {
+                    for (i, (r, line)) in chunk.enumerated() {
                         bindings.append(header.batchID)
                         bindings.append(r.reference)
                         bindings.append(r.ageBand?.rawValue)
-                        bindings.append(ByteBuffer(bytes: RecordLineCodec.encode(r)))
+                        bindings.append(ByteBuffer(bytes: line))
                         values.append("($\(i * 4 + 1), $\(i * 4 + 2), $\(i * 4 + 3), $\(i * 4 + 4))")
                     }
                     try await conn.query(
@@ -128,8 +132,8 @@ public final class PostgresHubStore: HubStore {
                     count += chunk.count
                     chunk.removeAll(keepingCapacity: true)
                 }
-                while let record = try reader.next() {
-                    chunk.append(record)
+                while let next = try reader.nextWithLine() {
+                    chunk.append(next)
                     if chunk.count == 1_000 { try await flush() }
                 }
                 try await flush()

@@ -80,8 +80,8 @@ public final class SQLiteHubStore: HubStore {
                 arguments: [header.batchID, header.agency, "pending:" + header.batchID, header.linkageKeyID, header.schemaDigest, try rules.headerJSON, now])
             let insert = try db.cachedStatement(sql: "INSERT INTO records (batch_id, reference, age_band, line) VALUES (?, ?, ?, ?)")
             var count = 0
-            while let record = try reader.next() {
-                try insert.execute(arguments: [header.batchID, record.reference, record.ageBand?.rawValue, Data(RecordLineCodec.encode(record))])
+            while let (record, line) = try reader.nextWithLine() {
+                try insert.execute(arguments: [header.batchID, record.reference, record.ageBand?.rawValue, Data(line)])
                 count += 1
             }
             guard let digest = reader.contentDigest else { throw StoreError.invalidBatch("the batch did not finish verifying") }

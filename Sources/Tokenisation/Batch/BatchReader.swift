@@ -41,6 +41,12 @@ public final class BatchReader {
 
     /// The next record, or `nil` once the whole batch has been verified.
     public func next() throws(TokenisationError) -> EncodedRecord? {
+        try nextWithLine()?.record
+    }
+
+    /// The next record with its line as signed (without the newline), or `nil` once the whole
+    /// batch has been verified: what the hub's store keeps, so nothing is re-serialised.
+    public func nextWithLine() throws(TokenisationError) -> (record: EncodedRecord, line: ArraySlice<UInt8>)? {
         guard !finished else { return nil }
         guard let line = try lines.next() else {
             throw .invalidBatch("the batch ends without its signed trailer: it was truncated; fetch or re-create it")
@@ -57,7 +63,7 @@ public final class BatchReader {
             throw .invalidBatch("line \(lineNumber) is not a valid record")
         }
         count += 1
-        return try parsed.record(bloomBits: header.bloom.bits, lineNumber: lineNumber)
+        return (try parsed.record(bloomBits: header.bloom.bits, lineNumber: lineNumber), line.dropLast())
     }
 
     private func verifyTrailer(_ line: [UInt8]) throws(TokenisationError) {

@@ -104,17 +104,9 @@ struct RecordLine: Codable {
     }
 }
 
-/// A record's batch line as bytes and back: how the hub's store keeps records, in the same
-/// canonical form the agency signed (docs/formats.md), so nothing is re-modelled on the way in.
+/// Reading a record back from its batch line: the hub's store keeps each record as the line the
+/// agency signed (``BatchReader/nextWithLine()``), so nothing is re-modelled on the way in.
 public enum RecordLineCodec {
-    /// The canonical JSON line of `record`, without the newline.
-    public static func encode(_ record: EncodedRecord) -> [UInt8] {
-        var line: [UInt8] = []
-        RecordLine.serialise(record, into: &line)
-        if line.last == UInt8(ascii: "\n") { line.removeLast() }
-        return line
-    }
-
     /// The record in `line`, whose filters must have `bloomBits` bits.
     public static func decode(_ line: [UInt8], bloomBits: Int) throws(TokenisationError) -> EncodedRecord {
         let parsed: RecordLine
