@@ -70,128 +70,135 @@ struct BatchFactory {
     }
 }
 
-@Suite("Hub store, on every backend", .serialized)
-struct HubStoreTests {
-    @Test("PostgreSQL is tested, or the output says loudly that it was not")
-    func postgresPresence() {
-        if Backends.postgresURL == nil {
-            print("⚠️  HubStore: PostgreSQL tests SKIPPED — set MASHLINK_TEST_POSTGRES_URL=postgres://USER:PASSWORD@HOST/DB to run them (CI always does)")
-        }
-        #expect(Backends.all.contains(.sqlite))
-    }
+/// Every suite that touches a database, one test at a time: the PostgreSQL tests share one
+/// database, and each starts by dropping mashlink's tables.
+@Suite("Hub store", .serialized)
+enum StoreTests {}
 
-    @Test("a batch goes in whole, its records come back, and the schema version is current", arguments: Backends.all)
-    func ingestAndRead(_ backend: StoreBackend) async throws {
-        let (store, _) = try await Backends.fresh(backend)
-        var f = try BatchFactory()
-        let path = try f.batch("police", rows: BatchFactory.rows(120))
-        try await store.registerAgency(name: "police", signingKey: f.signing["police"]!.publicKey)
-        #expect(try await store.schemaVersion() == Schema.currentVersion)
-        let receipt = try await store.ingest(batchAt: path)
-        #expect(receipt.records == 120 && receipt.superseded == nil)
-        let current = try await store.currentRecords()
-        #expect(current.count == 1 && current[0].records.count == 120 && current[0].header.agency == "police")
-        // The records are the batch's, exactly.
-        let reader = try BatchReader(path: path, expectedSigner: f.signing["police"]!.publicKey)
-        var original: [EncodedRecord] = []
-        while let r = try reader.next() { original.append(r) }
-        #expect(Set(original) == Set(current[0].records))
-        let report = try await store.check()
-        #expect(report.isConsistent, "\(report.problems)")
-        #expect(report.batches == 1 && report.records == 120)
-        await store.close()
-    }
-
-    @Test("a replayed batch, an unregistered agency, a wrong key and another linkage key are refused, and nothing is stored", arguments: Backends.all)
-    func refusals(_ backend: StoreBackend) async throws {
-        let (store, _) = try await Backends.fresh(backend)
-        var f = try BatchFactory()
-        let police = try f.batch("police", rows: BatchFactory.rows(30))
-        await #expect(throws: StoreError.unknownAgency("police")) { try await store.ingest(batchAt: police) }
-        try await store.registerAgency(name: "police", signingKey: f.signing["police"]!.publicKey)
-        await #expect(throws: StoreError.agencyExists("police")) {
-            try await store.registerAgency(name: "police", signingKey: Ed25519.PrivateKey().publicKey)
+extension StoreTests {
+    @Suite("Hub store, on every backend")
+    struct HubStoreTests {
+        @Test("PostgreSQL is tested, or the output says loudly that it was not")
+        func postgresPresence() {
+            if Backends.postgresURL == nil {
+                print("⚠️  HubStore: PostgreSQL tests SKIPPED — set MASHLINK_TEST_POSTGRES_URL=postgres://USER:PASSWORD@HOST/DB to run them (CI always does)")
+            }
+            #expect(Backends.all.contains(.sqlite))
         }
-        _ = try await store.ingest(batchAt: police)
-        // The same file again: refused by batch id.
-        do {
+
+        @Test("a batch goes in whole, its records come back, and the schema version is current", arguments: Backends.all)
+        func ingestAndRead(_ backend: StoreBackend) async throws {
+            let (store, _) = try await Backends.fresh(backend)
+            var f = try BatchFactory()
+            let path = try f.batch("police", rows: BatchFactory.rows(120))
+            try await store.registerAgency(name: "police", signingKey: f.signing["police"]!.publicKey)
+            #expect(try await store.schemaVersion() == Schema.currentVersion)
+            let receipt = try await store.ingest(batchAt: path)
+            #expect(receipt.records == 120 && receipt.superseded == nil)
+            let current = try await store.currentRecords()
+            #expect(current.count == 1 && current[0].records.count == 120 && current[0].header.agency == "police")
+            // The records are the batch's, exactly.
+            let reader = try BatchReader(path: path, expectedSigner: f.signing["police"]!.publicKey)
+            var original: [EncodedRecord] = []
+            while let r = try reader.next() { original.append(r) }
+            #expect(Set(original) == Set(current[0].records))
+            let report = try await store.check()
+            #expect(report.isConsistent, "\(report.problems)")
+            #expect(report.batches == 1 && report.records == 120)
+            await store.close()
+        }
+
+        @Test("a replayed batch, an unregistered agency, a wrong key and another linkage key are refused, and nothing is stored", arguments: Backends.all)
+        func refusals(_ backend: StoreBackend) async throws {
+            let (store, _) = try await Backends.fresh(backend)
+            var f = try BatchFactory()
+            let police = try f.batch("police", rows: BatchFactory.rows(30))
+            await #expect(throws: StoreError.unknownAgency("police")) { try await store.ingest(batchAt: police) }
+            try await store.registerAgency(name: "police", signingKey: f.signing["police"]!.publicKey)
+            await #expect(throws: StoreError.agencyExists("police")) {
+                try await store.registerAgency(name: "police", signingKey: Ed25519.PrivateKey().publicKey)
+            }
             _ = try await store.ingest(batchAt: police)
-            Issue.record("a replayed batch was accepted")
-        } catch { #expect(error.description.contains("already stored")) }
-        // Signed by a key other than the registered one.
-        var other = f
-        other.signing["police"] = Ed25519.PrivateKey()
-        let forged = try other.batch("police", rows: BatchFactory.rows(5), name: "forged")
-        do {
-            _ = try await store.ingest(batchAt: forged)
-            Issue.record("a batch signed by an unregistered key was accepted")
-        } catch { #expect(error.description.contains("registered with key")) }
-        // Another linkage key than the index's.
-        let stray = try f.batch("police", rows: BatchFactory.rows(5), key: .generate(), name: "stray")
-        do {
-            _ = try await store.ingest(batchAt: stray)
-            Issue.record("a batch under another linkage key was accepted")
-        } catch { #expect(error.description.contains("linkage key")) }
-        // A corrupted batch: verification fails at the end, and nothing of it stays.
-        let corrupt = try f.batch("police", rows: BatchFactory.rows(40, first: 500), name: "corrupt")
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: corrupt))
-        let middle = bytes.count / 2
-        bytes[middle] = bytes[middle] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-        try bytes.write(to: URL(fileURLWithPath: corrupt))
-        await #expect(throws: StoreError.self) { try await store.ingest(batchAt: corrupt) }
-        let batches = try await store.batches()
-        #expect(batches.count == 1 && batches[0].recordCount == 30)
-        #expect(try await store.check().isConsistent)
-        await store.close()
-    }
-
-    @Test("a new batch from an agency supersedes its previous one, which is kept for audit", arguments: Backends.all)
-    func supersede(_ backend: StoreBackend) async throws {
-        let (store, _) = try await Backends.fresh(backend)
-        var f = try BatchFactory()
-        let first = try f.batch("health", rows: BatchFactory.rows(50), name: "h1")
-        let second = try f.batch("health", rows: BatchFactory.rows(40, first: 10), name: "h2")
-        try await store.registerAgency(name: "health", signingKey: f.signing["health"]!.publicKey)
-        let a = try await store.ingest(batchAt: first)
-        let b = try await store.ingest(batchAt: second)
-        #expect(b.superseded == a.batchID)
-        let current = try await store.currentRecords()
-        #expect(current.count == 1 && current[0].records.count == 40)
-        let batches = try await store.batches()
-        #expect(Set(batches.map(\.status)) == [.current, .superseded] && batches.count == 2)
-        #expect(try await store.check().isConsistent)
-        await store.close()
-    }
-
-    @Test("a store written by a newer mashlink is refused with what to do", arguments: Backends.all)
-    func newerSchema(_ backend: StoreBackend) async throws {
-        let (store, url) = try await Backends.fresh(backend)
-        await store.close()
-        try await SchemaTamper.setVersion(url, Schema.currentVersion + 1)
-        do {
-            _ = try await HubStores.open(url)
-            Issue.record("a newer schema was opened")
-        } catch {
-            #expect(error == .newerSchema(found: Schema.currentVersion + 1, known: Schema.currentVersion))
-            #expect(error.description.contains("upgrade mashlink"))
+            // The same file again: refused by batch id.
+            do {
+                _ = try await store.ingest(batchAt: police)
+                Issue.record("a replayed batch was accepted")
+            } catch { #expect(error.description.contains("already stored")) }
+            // Signed by a key other than the registered one.
+            var other = f
+            other.signing["police"] = Ed25519.PrivateKey()
+            let forged = try other.batch("police", rows: BatchFactory.rows(5), name: "forged")
+            do {
+                _ = try await store.ingest(batchAt: forged)
+                Issue.record("a batch signed by an unregistered key was accepted")
+            } catch { #expect(error.description.contains("registered with key")) }
+            // Another linkage key than the index's.
+            let stray = try f.batch("police", rows: BatchFactory.rows(5), key: .generate(), name: "stray")
+            do {
+                _ = try await store.ingest(batchAt: stray)
+                Issue.record("a batch under another linkage key was accepted")
+            } catch { #expect(error.description.contains("linkage key")) }
+            // A corrupted batch: verification fails at the end, and nothing of it stays.
+            let corrupt = try f.batch("police", rows: BatchFactory.rows(40, first: 500), name: "corrupt")
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: corrupt))
+            let middle = bytes.count / 2
+            bytes[middle] = bytes[middle] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            try bytes.write(to: URL(fileURLWithPath: corrupt))
+            await #expect(throws: StoreError.self) { try await store.ingest(batchAt: corrupt) }
+            let batches = try await store.batches()
+            #expect(batches.count == 1 && batches[0].recordCount == 30)
+            #expect(try await store.check().isConsistent)
+            await store.close()
         }
-    }
 
-    @Test("no identifier reaches the database: every table's text is searched for every input value", arguments: Backends.all)
-    func noIdentifiers(_ backend: StoreBackend) async throws {
-        let (store, url) = try await Backends.fresh(backend)
-        var f = try BatchFactory()
-        let rows = BatchFactory.rows(60)
-        let path = try f.batch("police", rows: rows)
-        try await store.registerAgency(name: "police", signingKey: f.signing["police"]!.publicKey)
-        _ = try await store.ingest(batchAt: path)
-        await store.close()
-        let text = try await DatabaseDump.allText(url)
-        #expect(text.count > 10_000, "the dump holds the stored records")
-        // Every identifying value of five or more characters (ids, names, dates, addresses, postcodes,
-        // notes), as written and upper-cased.
-        var values = Set<String>()
-        for row in rows { for v in row where v.count >= 5 { values.insert(v); values.insert(v.uppercased()) } }
-        for v in values { #expect(!text.contains(v), "an input value is in the \(backend) database") }
+        @Test("a new batch from an agency supersedes its previous one, which is kept for audit", arguments: Backends.all)
+        func supersede(_ backend: StoreBackend) async throws {
+            let (store, _) = try await Backends.fresh(backend)
+            var f = try BatchFactory()
+            let first = try f.batch("health", rows: BatchFactory.rows(50), name: "h1")
+            let second = try f.batch("health", rows: BatchFactory.rows(40, first: 10), name: "h2")
+            try await store.registerAgency(name: "health", signingKey: f.signing["health"]!.publicKey)
+            let a = try await store.ingest(batchAt: first)
+            let b = try await store.ingest(batchAt: second)
+            #expect(b.superseded == a.batchID)
+            let current = try await store.currentRecords()
+            #expect(current.count == 1 && current[0].records.count == 40)
+            let batches = try await store.batches()
+            #expect(Set(batches.map(\.status)) == [.current, .superseded] && batches.count == 2)
+            #expect(try await store.check().isConsistent)
+            await store.close()
+        }
+
+        @Test("a store written by a newer mashlink is refused with what to do", arguments: Backends.all)
+        func newerSchema(_ backend: StoreBackend) async throws {
+            let (store, url) = try await Backends.fresh(backend)
+            await store.close()
+            try await SchemaTamper.setVersion(url, Schema.currentVersion + 1)
+            do {
+                _ = try await HubStores.open(url)
+                Issue.record("a newer schema was opened")
+            } catch {
+                #expect(error == .newerSchema(found: Schema.currentVersion + 1, known: Schema.currentVersion))
+                #expect(error.description.contains("upgrade mashlink"))
+            }
+        }
+
+        @Test("no identifier reaches the database: every table's text is searched for every input value", arguments: Backends.all)
+        func noIdentifiers(_ backend: StoreBackend) async throws {
+            let (store, url) = try await Backends.fresh(backend)
+            var f = try BatchFactory()
+            let rows = BatchFactory.rows(60)
+            let path = try f.batch("police", rows: rows)
+            try await store.registerAgency(name: "police", signingKey: f.signing["police"]!.publicKey)
+            _ = try await store.ingest(batchAt: path)
+            await store.close()
+            let text = try await DatabaseDump.allText(url)
+            #expect(text.count > 10_000, "the dump holds the stored records")
+            // Every identifying value of five or more characters (ids, names, dates, addresses, postcodes,
+            // notes), as written and upper-cased.
+            var values = Set<String>()
+            for row in rows { for v in row where v.count >= 5 { values.insert(v); values.insert(v.uppercased()) } }
+            for v in values { #expect(!text.contains(v), "an input value is in the \(backend) database") }
+        }
     }
 }
