@@ -226,4 +226,28 @@ struct QueryTests {
                 agency: "csc", schema: SchemaSuggestion.suggest(header: header), linkageKey: key, signingKey: signer, date: date)
         }
     }
+
+}
+
+@Suite("Reading batch lines fast")
+struct CanonicalLineTests {
+    @Test("the fast line parser reads exactly what JSONDecoder reads, and anything else falls back to it")
+    func canonicalParser() throws {
+        let f = try BatchTests.fixture()
+        defer { try? FileManager.default.removeItem(at: f.dir) }
+        _ = try Tokeniser.run(inputPath: f.path("extract.csv"), batchPath: f.path("batch.mlb"), rejectsPath: f.path("rejects.csv"), options: f.options)
+        let lines = try String(contentsOfFile: f.path("batch.mlb"), encoding: .utf8).split(separator: "\n").dropFirst().dropLast()
+        #expect(lines.count == 3)
+        for line in lines {
+            let bytes = Array(line.utf8)
+            let fast = try #require(RecordLine(canonical: bytes[...]))
+            let slow = try JSONDecoder().decode(RecordLine.self, from: Data(bytes))
+            let a = try fast.record(bloomBits: 1024, lineNumber: 1), b = try slow.record(bloomBits: 1024, lineNumber: 1)
+            #expect(a == b)
+            // The same JSON with a space, reordered keys or an escape is not canonical: nil, so the reader falls back.
+            #expect(RecordLine(canonical: Array(line.replacingOccurrences(of: ",\"ref\":", with: ", \"ref\":").utf8)[...]) == nil)
+            #expect(RecordLine(canonical: Array(line.replacingOccurrences(of: "\"ref\":\"", with: "\"ref\":\"\\u0030").utf8)[...]) == nil)
+            #expect(RecordLine(canonical: bytes.dropLast()) == nil)
+        }
+    }
 }

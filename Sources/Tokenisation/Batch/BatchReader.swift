@@ -59,8 +59,10 @@ public final class BatchReader {
         }
         hasher.update(line)
         let parsed: RecordLine
-        do { parsed = try decoder.decode(RecordLine.self, from: Data(line)) } catch {
-            throw .invalidBatch("line \(lineNumber) is not a valid record")
+        if let fast = RecordLine(canonical: line[...]) { parsed = fast } else {
+            do { parsed = try decoder.decode(RecordLine.self, from: Data(line)) } catch {
+                throw .invalidBatch("line \(lineNumber) is not a valid record")
+            }
         }
         count += 1
         return (try parsed.record(bloomBits: header.bloom.bits, lineNumber: lineNumber), line.dropLast())

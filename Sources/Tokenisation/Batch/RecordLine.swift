@@ -110,9 +110,81 @@ public enum RecordLineCodec {
     /// The record in `line`, whose filters must have `bloomBits` bits.
     public static func decode(_ line: [UInt8], bloomBits: Int) throws(TokenisationError) -> EncodedRecord {
         let parsed: RecordLine
-        do { parsed = try JSONDecoder().decode(RecordLine.self, from: Data(line)) } catch {
-            throw .invalidBatch("a stored record is not a record line; run mashlink-hub check")
+        if let fast = RecordLine(canonical: line[...]) { parsed = fast } else {
+            do { parsed = try JSONDecoder().decode(RecordLine.self, from: Data(line)) } catch {
+                throw .invalidBatch("a stored record is not a record line; run mashlink-hub check")
+            }
         }
         return try parsed.record(bloomBits: bloomBits, lineNumber: 0)
+    }
+}
+
+extension RecordLine {
+    /// Parses a line in exactly the canonical form ``serialise(_:into:)`` writes (sorted keys, no
+    /// spaces, no escapes), several times faster than JSONDecoder; `nil` for anything else, which
+    /// the reader then hands to JSONDecoder, so any valid line still reads.
+    init?(canonical line: ArraySlice<UInt8>) {
+        var p = line.startIndex
+        let end = line.last == 0x0a ? line.endIndex - 1 : line.endIndex
+        func expect(_ literal: String) -> Bool {
+            let start = p
+            for b in literal.utf8 {
+                guard p < end, line[p] == b else {
+                    p = start
+                    return false
+                }
+                p += 1
+            }
+            return true
+        }
+        func string() -> String? {
+            guard p < end, line[p] == 0x22 else { return nil }
+            p += 1
+            let start = p
+            while p < end, line[p] != 0x22 {
+                guard line[p] != 0x5c else { return nil }
+                p += 1
+            }
+            guard p < end else { return nil }
+            let s = String(decoding: line[start..<p], as: UTF8.self)
+            p += 1
+            return s
+        }
+        func object<V>(_ value: () -> V?) -> [String: V]? {
+            guard expect("{") else { return nil }
+            var out: [String: V] = [:]
+            if p < end, line[p] == UInt8(ascii: "}") { p += 1; return out }
+            while true {
+                guard let key = string(), expect(":"), let v = value() else { return nil }
+                out[key] = v
+                if p < end, line[p] == UInt8(ascii: ",") { p += 1; continue }
+                return expect("}") ? out : nil
+            }
+        }
+        func array() -> [String]? {
+            guard expect("[") else { return nil }
+            var out: [String] = []
+            if p < end, line[p] == UInt8(ascii: "]") { p += 1; return out }
+            while true {
+                guard let s = string() else { return nil }
+                out.append(s)
+                if p < end, line[p] == UInt8(ascii: ",") { p += 1; continue }
+                return expect("]") ? out : nil
+            }
+        }
+        guard expect("{") else { return nil }
+        var age: AgeBand?
+        if expect("\"age\":") {
+            guard let a = string().flatMap(AgeBand.init(rawValue:)), expect(",") else { return nil }
+            age = a
+        }
+        guard expect("\"f\":"), let f = object(string), expect(",\"p\":"), let payload = object(string),
+              expect(",\"ref\":"), let ref = string(), expect(",\"t\":"), let t = object(array), expect("}"), p == end
+        else { return nil }
+        self.ref = ref
+        self.age = age
+        self.t = t
+        self.f = f
+        self.p = payload
     }
 }
