@@ -119,10 +119,18 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The database failed.
     case database(String)
 
+    /// `url` with any password replaced, so a message never carries a credential.
+    static func redacted(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url.range(of: "@", range: scheme.upperBound..<url.endIndex) else { return url }
+        let userInfo = url[scheme.upperBound..<at.lowerBound]
+        guard let colon = userInfo.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":•••" + String(url[at.lowerBound...])
+    }
+
     public var description: String {
         switch self {
         case .invalidURL(let url):
-            "database URL '\(url)' is not understood: use sqlite://PATH (default sqlite://./mashlink.db) or postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+            "database URL '\(Self.redacted(url))' is not understood: use sqlite://PATH (default sqlite://./mashlink.db) or postgres://USER:PASSWORD@HOST:PORT/DATABASE"
         case .newerSchema(let found, let known):
             "the store is at schema version \(found) but this mashlink knows only up to \(known): upgrade mashlink, or restore a backup made by this version"
         case .unknownAgency(let name):

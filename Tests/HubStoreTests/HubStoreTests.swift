@@ -78,7 +78,18 @@ enum StoreTests {}
 extension StoreTests {
     @Suite("Hub store, on every backend")
     struct HubStoreTests {
-        @Test("PostgreSQL is tested, or the output says loudly that it was not")
+        @Test("a database URL that is not understood is refused without echoing its password")
+    func invalidURL() async {
+        do {
+            _ = try await HubStores.open("mysql://hub:s3cret-pass@db/mashlink")
+            Issue.record("an unknown scheme was accepted")
+        } catch {
+            #expect(!error.description.contains("s3cret-pass"))
+            #expect(error.description.contains("sqlite://PATH"))
+        }
+    }
+
+    @Test("PostgreSQL is tested, or the output says loudly that it was not")
         func postgresPresence() {
             if Backends.postgresURL == nil {
                 print("⚠️  HubStore: PostgreSQL tests SKIPPED — set MASHLINK_TEST_POSTGRES_URL=postgres://USER:PASSWORD@HOST/DB to run them (CI always does)")
