@@ -71,7 +71,6 @@ public final class SQLiteHubStore: HubStore {
             let rules = IngestRules(header: reader.header)
             let header = reader.header
             try rules.checkBefore(
-                agencyRegistered: true,
                 batchIDSeen: try Int.fetchOne(db, sql: "SELECT 1 FROM batches WHERE batch_id = ?", arguments: [header.batchID]) != nil,
                 indexKey: try String.fetchOne(db, sql: "SELECT linkage_key_id FROM batches WHERE status = 'current' LIMIT 1"))
             // The batch row first (records refer to it), as superseded until every record verified.
@@ -129,7 +128,7 @@ public final class SQLiteHubStore: HubStore {
         try await read { db in
             var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }.map { "SQLite: \($0)" }
             problems += try String.fetchAll(db, sql: "PRAGMA foreign_key_check").map { "foreign key: \($0)" }
-            let (batches, records, invariants) = try StoreInvariants.check(
+            let (batches, records, invariants) = StoreInvariants.check(
                 counts: try Row.fetchAll(db, sql: "SELECT b.batch_id, b.record_count, b.status, b.content_digest, (SELECT COUNT(*) FROM records r WHERE r.batch_id = b.batch_id) FROM batches b").map {
                     StoreInvariants.BatchCount(batchID: $0[0], declared: $0[1], status: $0[2], digest: $0[3], stored: $0[4])
                 },
@@ -154,7 +153,7 @@ enum StoreInvariants {
         let stored: Int
     }
 
-    static func check(counts: [BatchCount], currentPerAgency: [(String, Int)]) throws -> (Int, Int, [String]) {
+    static func check(counts: [BatchCount], currentPerAgency: [(String, Int)]) -> (Int, Int, [String]) {
         var problems: [String] = []
         for c in counts {
             if c.declared != c.stored { problems.append("batch \(c.batchID) declares \(c.declared) records but holds \(c.stored)") }

@@ -46,10 +46,9 @@ enum Schema {
 struct IngestRules {
     let header: BatchHeader
 
-    /// Before reading records: the agency is registered, the batch id is new, and the linkage key
-    /// is the index's (`indexKey` is nil while the store holds no batch).
-    func checkBefore(agencyRegistered: Bool, batchIDSeen: Bool, indexKey: String?) throws(StoreError) {
-        guard agencyRegistered else { throw .unknownAgency(header.agency) }
+    /// Before reading records (the agency is known to be registered): the batch id is new, and the
+    /// linkage key is the index's (`indexKey` is nil while the store holds no batch).
+    func checkBefore(batchIDSeen: Bool, indexKey: String?) throws(StoreError) {
         guard !batchIDSeen else { throw .replayedBatch(batchID: header.batchID, reason: "a batch with this id is already stored") }
         if let indexKey, indexKey != header.linkageKeyID { throw .wrongLinkageKey(batch: header.linkageKeyID, index: indexKey) }
     }
