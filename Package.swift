@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "LinkFiles", targets: ["LinkFiles"]),
         .library(name: "HubStore", targets: ["HubStore"]),
+        .library(name: "HubLinking", targets: ["HubLinking"]),
         .executable(name: "mashlink-agency", targets: ["mashlink-agency"]),
         .executable(name: "mashlink-hub", targets: ["mashlink-hub"]),
         .executable(name: "mashlink-bench", targets: ["mashlink-bench"]),
@@ -74,6 +75,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Links the store's records: full runs, and incremental ones through the persisted index.
+        .target(
+            name: "HubLinking",
+            dependencies: ["HubStore", "Matching", "Tokenisation"],
+            swiftSettings: strictSettings
+        ),
         // What the command-line tools share: how they ask for a passphrase.
         .target(
             name: "CommandSupport",
@@ -93,6 +100,7 @@ let package = Package(
             name: "mashlink-hub",
             dependencies: [
                 "CommandSupport",
+                "HubLinking",
                 "HubStore",
                 "LinkFiles",
                 "Matching",
@@ -129,7 +137,9 @@ let package = Package(
         .testTarget(
             name: "HubStoreTests",
             dependencies: [
+                "HubLinking",
                 "HubStore",
+                "Matching",
                 "mashlink-hub",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

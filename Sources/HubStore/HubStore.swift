@@ -34,6 +34,51 @@ public protocol HubStore: Sendable {
     /// counts, one current batch per agency, records decode). Problems are listed, not thrown.
     func check() async throws(StoreError) -> IntegrityReport
 
+    // MARK: Linking
+    // What the store keeps for linking: a blocking index over the current records, the links and
+    // clusters found, and the state a later incremental link reuses. The store treats the model and
+    // term counts as opaque bytes; the linker (module `HubLinking`) encodes them.
+
+    /// The state of the last full link, or nil before the first.
+    func linkingState() async throws(StoreError) -> LinkingState?
+
+    /// The current batch of every agency, by agency name, with whether it has been linked.
+    func currentBatches() async throws(StoreError) -> [CurrentBatch]
+
+    /// The records of one batch, with their store ids, in reference order.
+    func records(inBatch batchID: String) async throws(StoreError) -> [StoredRecord]
+
+    /// The records with these ids (any order; unknown ids are left out).
+    func records(ids: [Int64]) async throws(StoreError) -> [StoredRecord]
+
+    /// The indexed records of *current* batches under each of `keys`, leaving out every block that
+    /// holds more than `maximumPerBatch` records of one batch (those are listed as oversized).
+    func blockMembers(keys: [Int64], maximumPerBatch: Int) async throws(StoreError) -> BlockLookup
+
+    /// Every member of every cluster that holds one of `records`.
+    func clusterMembers(of records: [Int64]) async throws(StoreError) -> [ClusterMember]
+
+    /// Ids of the records of `agency`'s superseded batches that still have links or a cluster: what
+    /// an incremental link of its new batch removes.
+    func staleRecords(of agency: String) async throws(StoreError) -> [Int64]
+
+    /// Stored links with both ends among `records`.
+    func links(among records: [Int64]) async throws(StoreError) -> [StoredLink]
+
+    /// The highest cluster number in use (0 when none).
+    func largestCluster() async throws(StoreError) -> Int64
+
+    /// Writes a link run in one transaction. Refused, with nothing written, if another link run
+    /// wrote since this one read the state (`expectedGeneration`), or a batch it linked is no
+    /// longer current.
+    func saveLinks(_ run: LinkRun) async throws(StoreError)
+
+    /// Every stored link and cluster, by agency and record reference (what `links.csv` and
+    /// `clusters.csv` hold).
+    func linkExport() async throws(StoreError) -> LinkExport
+
+    // MARK: Operations
+
     /// The schema version the store is at.
     func schemaVersion() async throws(StoreError) -> Int
 
@@ -116,6 +161,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case wrongLinkageKey(batch: String, index: String)
     /// The batch failed verification or could not be read.
     case invalidBatch(String)
+    /// A link run could not be saved because the store changed while it ran.
+    case linkRunStale(String)
     /// The database failed.
     case database(String)
 
@@ -143,6 +190,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "the batch was made under linkage key \(batch) but this hub's index uses \(index): the agency must re-tokenise under the current key (or, during a rotation, every agency uploads under the new key before the index is swapped)"
         case .invalidBatch(let why):
             "the batch was refused and nothing was stored: \(why)"
+        case .linkRunStale(let why):
+            "the link run was not saved: \(why). Nothing was written; run 'mashlink-hub link' again"
         case .database(let why):
             "the database failed (\(why)); nothing from this call was kept. Check the database is reachable and run 'mashlink-hub check'"
         }

@@ -9,9 +9,9 @@ public import Tokenisation
 /// tables, the same refusals and the same one-transaction-per-mutation rule as ``SQLiteHubStore``.
 public final class PostgresHubStore: HubStore {
     public let backend = StoreBackend.postgres
-    private let client: PostgresClient
+    let client: PostgresClient
     private let runner: Task<Void, Never>
-    private let logger: Logger
+    let logger: Logger
 
     /// Connects to `url` (`postgres://USER:PASSWORD@HOST[:PORT]/DATABASE`) and runs pending
     /// migrations; refuses a database written by a newer mashlink.
@@ -32,7 +32,7 @@ public final class PostgresHubStore: HubStore {
         try await migrate()
     }
 
-    private func wrap<T>(_ body: () async throws -> T) async throws(StoreError) -> T {
+    func wrap<T>(_ body: () async throws -> T) async throws(StoreError) -> T {
         do { return try await body() } catch let error as PostgresTransactionError {
             // The transaction was rolled back; what matters is why.
             if let cause = error.closureError { throw storeError(cause) }
@@ -148,12 +148,12 @@ public final class PostgresHubStore: HubStore {
         }
     }
 
-    private static func exists(_ conn: PostgresConnection, _ query: PostgresQuery, _ logger: Logger) async throws -> Bool {
+    static func exists(_ conn: PostgresConnection, _ query: PostgresQuery, _ logger: Logger) async throws -> Bool {
         for try await _ in try await conn.query(query, logger: logger).decode(Int.self) { return true }
         return false
     }
 
-    private static func firstString(_ conn: PostgresConnection, _ query: PostgresQuery, _ logger: Logger) async throws -> String? {
+    static func firstString(_ conn: PostgresConnection, _ query: PostgresQuery, _ logger: Logger) async throws -> String? {
         for try await s in try await conn.query(query, logger: logger).decode(String.self) { return s }
         return nil
     }

@@ -7,7 +7,7 @@ public import Tokenisation
 /// on. A MASH runs it on one server with nothing to install.
 public final class SQLiteHubStore: HubStore {
     public let backend = StoreBackend.sqlite
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations; refuses a
     /// database written by a newer mashlink.
@@ -32,11 +32,11 @@ public final class SQLiteHubStore: HubStore {
         }
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await pool.write(body) } catch { throw storeError(error) }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await pool.read(body) } catch { throw storeError(error) }
     }
 

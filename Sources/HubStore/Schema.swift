@@ -31,6 +31,64 @@ enum Schema {
                     PRIMARY KEY (batch_id, reference))
                 """,
             ],
+            linkingMigration(for: backend),
+        ]
+    }
+
+    /// Version 2: records get a stable integer id (what the blocking index, links and clusters
+    /// refer to), and the tables an incremental link needs: the persisted blocking index, links,
+    /// clusters, and the linking state (model and term frequencies of the last full link).
+    private static func linkingMigration(for backend: StoreBackend) -> [String] {
+        let sqlite = backend == .sqlite
+        let int = sqlite ? "INTEGER" : "BIGINT", real = sqlite ? "REAL" : "DOUBLE PRECISION", blob = sqlite ? "BLOB" : "BYTEA"
+        let records: [String] = sqlite
+            ? [
+                // SQLite keeps a rowid only while it is an INTEGER PRIMARY KEY (VACUUM may renumber
+                // an implicit one), so the table is rebuilt with one.
+                """
+                CREATE TABLE records_v2 (
+                    id INTEGER PRIMARY KEY,
+                    batch_id TEXT NOT NULL REFERENCES batches(batch_id),
+                    reference TEXT NOT NULL,
+                    age_band TEXT,
+                    line BLOB NOT NULL,
+                    UNIQUE (batch_id, reference))
+                """,
+                "INSERT INTO records_v2 (batch_id, reference, age_band, line) SELECT batch_id, reference, age_band, line FROM records ORDER BY batch_id, reference",
+                "DROP TABLE records",
+                "ALTER TABLE records_v2 RENAME TO records",
+            ]
+            : [
+                "ALTER TABLE records ADD COLUMN id BIGINT GENERATED ALWAYS AS IDENTITY",
+                "ALTER TABLE records DROP CONSTRAINT records_pkey",
+                "ALTER TABLE records ADD PRIMARY KEY (id)",
+                "ALTER TABLE records ADD CONSTRAINT records_batch_reference UNIQUE (batch_id, reference)",
+            ]
+        return records + [
+            // When the batch's records were last linked; NULL while they are not (not yet, or
+            // superseded and their links removed).
+            "ALTER TABLE batches ADD COLUMN linked_at TEXT",
+            "CREATE TABLE block_keys (key \(int) NOT NULL, record_id \(int) NOT NULL REFERENCES records(id), PRIMARY KEY (key, record_id))" + (sqlite ? " WITHOUT ROWID" : ""),
+            """
+            CREATE TABLE links (
+                left_id \(int) NOT NULL REFERENCES records(id),
+                right_id \(int) NOT NULL REFERENCES records(id),
+                score \(real) NOT NULL,
+                band TEXT NOT NULL CHECK (band IN ('match', 'possible')),
+                PRIMARY KEY (left_id, right_id))
+            """,
+            "CREATE INDEX links_by_right ON links (right_id)",
+            "CREATE TABLE clusters (record_id \(int) PRIMARY KEY REFERENCES records(id), cluster \(int) NOT NULL)",
+            "CREATE INDEX clusters_by_cluster ON clusters (cluster)",
+            """
+            CREATE TABLE link_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                generation \(int) NOT NULL,
+                model TEXT NOT NULL,
+                term_counts \(blob) NOT NULL,
+                linkage_key_id TEXT NOT NULL,
+                trained_at TEXT NOT NULL)
+            """,
         ]
     }
 

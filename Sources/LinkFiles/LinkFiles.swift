@@ -12,17 +12,25 @@ public enum LinkFiles {
 
     /// Writes `links.csv` and `clusters.csv` into `directory` (created if needed), mode 0640.
     public static func write(_ result: LinkResult, to directory: String) throws {
+        try write(
+            links: result.links.map { ($0.leftAgency, $0.leftRecord, $0.rightAgency, $0.rightRecord, $0.score, $0.band.rawValue) },
+            clusters: result.clusters.map { ($0.agency, $0.record, String($0.cluster)) }, to: directory)
+    }
+
+    /// Writes `links.csv` (agency, record, agency, record, score, band) and `clusters.csv` (agency,
+    /// record, cluster) rows into `directory` (created if needed), mode 0640.
+    public static func write(
+        links: [(String, String, String, String, Double, String)], clusters: [(String, String, String)], to directory: String
+    ) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let links = try CSVWriter(path: path(directory, "links.csv"), permissions: 0o640, replacingExisting: true)
-        try links.write(row: linksHeader)
-        for l in result.links {
-            try links.write(row: [l.leftAgency, l.leftRecord, l.rightAgency, l.rightRecord, String(format: "%.2f", l.score), l.band.rawValue])
-        }
-        try links.close()
-        let clusters = try CSVWriter(path: path(directory, "clusters.csv"), permissions: 0o640, replacingExisting: true)
-        try clusters.write(row: clustersHeader)
-        for c in result.clusters { try clusters.write(row: [c.agency, c.record, String(c.cluster)]) }
-        try clusters.close()
+        let linksFile = try CSVWriter(path: path(directory, "links.csv"), permissions: 0o640, replacingExisting: true)
+        try linksFile.write(row: linksHeader)
+        for l in links { try linksFile.write(row: [l.0, l.1, l.2, l.3, String(format: "%.2f", l.4), l.5]) }
+        try linksFile.close()
+        let clustersFile = try CSVWriter(path: path(directory, "clusters.csv"), permissions: 0o640, replacingExisting: true)
+        try clustersFile.write(row: clustersHeader)
+        for c in clusters { try clustersFile.write(row: [c.0, c.1, c.2]) }
+        try clustersFile.close()
     }
 
     /// A link read back from `links.csv`.

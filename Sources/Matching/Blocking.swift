@@ -145,7 +145,7 @@ public struct BlockKey: Sendable, Hashable {
     public let value: [UInt8]
 
     /// The pass, with every LSH band counted as `lsh`.
-    var passFamily: String { pass.hasPrefix("lsh") ? "lsh" : pass }
+    public var passFamily: String { pass.hasPrefix("lsh") ? "lsh" : pass }
 }
 
 /// Blocking quality against known true pairs (FEBRL's links, a labelled sample).

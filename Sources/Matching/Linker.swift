@@ -50,6 +50,8 @@ public struct LinkResult: Sendable {
     public let clusters: [(agency: String, record: String, cluster: Int)]
     /// The model trained on this data (or the one reused).
     public let model: MatchModel
+    /// The term frequencies scored with, if adjusting (computed from these records, or the ones reused).
+    public let termFrequencies: TermFrequencies?
     /// Counts and times.
     public let statistics: LinkStatistics
 }
@@ -62,10 +64,12 @@ public enum Linker {
     /// `matchThreshold` and `possibleThreshold`, if given, override the model's band thresholds.
     /// `withinAgency` also looks for duplicates inside each agency (always on for a single agency).
     /// `threads` bounds the worker threads used for blocking and comparison (default: every core).
+    /// `termFrequencies`, if given, are scored with instead of counting these records' tokens (an
+    /// incremental link reuses those of the last full one).
     public static func link(
         _ agencies: [AgencyRecords], blocker: Blocker = Blocker(), model: MatchModel? = nil,
         matchThreshold: Double? = nil, possibleThreshold: Double? = nil, termFrequencyAdjustment: Bool = true,
-        withinAgency: Bool = true, threads: Int? = nil
+        termFrequencies: TermFrequencies? = nil, withinAgency: Bool = true, threads: Int? = nil
     ) -> LinkResult {
         let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         precondition(agencies.count <= 64, "Linker links at most 64 agencies at once")
@@ -101,7 +105,8 @@ public enum Linker {
         stats.stageSeconds.append(("training", clock.lap()))
 
         let scorer = Scorer(
-            model: trained, termFrequencies: termFrequencyAdjustment ? TermFrequencies(agencies.flatMap(\.records)) : nil)
+            model: trained,
+            termFrequencies: termFrequencyAdjustment ? termFrequencies ?? TermFrequencies(agencies.flatMap(\.records)) : nil)
         var offsets: [Int] = []
         var total = 0
         for a in agencies {
@@ -167,7 +172,8 @@ public enum Linker {
         stats.stageSeconds.append(("clustering", clock.lap()))
         return LinkResult(
             links: links.sorted { ($0.leftAgency, $0.leftRecord, $0.rightAgency, $0.rightRecord) < ($1.leftAgency, $1.leftRecord, $1.rightAgency, $1.rightRecord) },
-            clusters: clusters.map { (agency: $0.0, record: $0.1, cluster: $0.2) }, model: trained, statistics: stats)
+            clusters: clusters.map { (agency: $0.0, record: $0.1, cluster: $0.2) }, model: trained,
+            termFrequencies: scorer.termFrequencies, statistics: stats)
     }
 
     /// Trains a model on the candidate pairs: u from random pairs (of records of two different

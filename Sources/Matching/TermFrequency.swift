@@ -9,25 +9,33 @@ public import Tokenisation
 public struct TermFrequencies: Sendable {
     /// Fields adjusted, with the token each record's exact agreement is decided on.
     static let adjusted: [(field: ComparedField, token: String)] = [(.givenName, TokenName.given), (.surname, TokenName.surname)]
-    private var share: [String: [Token: Double]] = [:]
+    /// How many records carry each exact token, by token name: what the hub keeps between link runs
+    /// so that an incremental link scores with the frequencies of the last full one.
+    public let counts: [String: [Token: Int]]
+    private let totals: [String: Int]
 
     /// Counts the exact tokens of `records` (all agencies together).
     public init(_ records: [EncodedRecord]) {
+        var counts: [String: [Token: Int]] = [:]
         for (_, name) in Self.adjusted {
-            var counts: [Token: Int] = [:]
-            var total = 0
-            for r in records {
-                if let t = r.tokens[name]?.first {
-                    counts[t, default: 0] += 1
-                    total += 1
-                }
-            }
-            share[name] = counts.mapValues { Double($0) / Double(max(total, 1)) }
+            var c: [Token: Int] = [:]
+            for r in records { if let t = r.tokens[name]?.first { c[t, default: 0] += 1 } }
+            counts[name] = c
         }
+        self.init(counts: counts)
+    }
+
+    /// Frequencies from saved counts (see ``counts``).
+    public init(counts: [String: [Token: Int]]) {
+        self.counts = counts
+        totals = counts.mapValues { $0.values.reduce(0, +) }
     }
 
     /// The share of records with `token` under token name `name`, if known.
-    public func share(of token: Token, in name: String) -> Double? { share[name]?[token] }
+    public func share(of token: Token, in name: String) -> Double? {
+        guard let n = counts[name]?[token] else { return nil }
+        return Double(n) / Double(max(totals[name] ?? 0, 1))
+    }
 
     /// The adjusted weight of exact agreement on `field` between `a` and `b`: log2(m_exact / share of the
     /// agreed value), floored by the model's own u so that a value seen once cannot outweigh everything.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HubLinking
 import HubStore
 import LinkCrypto
 import LinkFiles
@@ -13,8 +14,12 @@ struct Link: AsyncParsableCommand {
             Examples:
               mashlink-hub link police.mlb health.mlb --agency-key police.pub.pem --agency-key health.pub.pem --out linkout
               mashlink-hub link --database sqlite://./mashlink.db --out linkout
+              mashlink-hub link --database sqlite://./mashlink.db --full
             Offline, each batch is verified against the agency key whose id it names before anything is
-            linked; with no batches, the store's current batch of every agency is linked.
+            linked. With no batches, the store is linked: the first time (or with --full) every
+            agency's current batch is linked and a model trained; after that each newly ingested
+            batch is linked incrementally against the stored index with the stored model. The
+            store's links and clusters are then written to --out.
             One batch alone is searched for duplicates; several are linked to each other and each is
             also searched for duplicates (--no-duplicates turns that off).
             """)
@@ -29,14 +34,16 @@ struct Link: AsyncParsableCommand {
     @Option(help: "Override the possible-band threshold (log2 odds).") var possibleThreshold: Double?
     @Option(help: "Worker threads (default: every core).") var threads: Int?
     @Flag(help: "Do not look for duplicates inside each agency's batch.") var noDuplicates = false
+    @Flag(help: "Store only: re-link everything and re-train the model, instead of linking new batches.") var full = false
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() async throws {
+        if batches.isEmpty { return try await linkStore() }
         let start = ContinuousClock.now
-        let (headers, agencies) = batches.isEmpty ? try await fromStore() : try offline()
+        let (headers, agencies) = try offline()
         guard !agencies.isEmpty else { throw ValidationError("nothing to link: the store holds no batch; ingest some, or name batches to link offline") }
         let verified = ContinuousClock.now - start
         let reused = try model.map { try JSONDecoder().decode(MatchModel.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
@@ -94,11 +101,35 @@ extension Link {
         return (headers, agencies)
     }
 
-    /// The store's current batch of every agency (verified when they were ingested).
-    func fromStore() async throws -> ([BatchHeader], [AgencyRecords]) {
-        let current = try await database.withStore { try await $0.currentRecords() }
-        for (i, a) in current.enumerated() { for b in current[..<i] { try a.header.checkLinkable(with: b.header) } }
-        return (current.map(\.header), current.map { AgencyRecords(agency: $0.header.agency, records: $0.records) })
+    /// Links the store (incrementally unless --full or never linked) and writes its links and clusters.
+    func linkStore() async throws {
+        let start = ContinuousClock.now
+        let reused = try model.map { try JSONDecoder().decode(MatchModel.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let options = LinkOptions(
+            model: reused, matchThreshold: matchThreshold, possibleThreshold: possibleThreshold, withinAgency: !noDuplicates, threads: threads)
+        let (summaries, export, state) = try await database.withStore { store in
+            let summaries = try await StoreLinker.link(store, full: full, options: options)
+            return (summaries, try await store.linkExport(), try await store.linkingState())
+        }
+        if summaries.isEmpty { print("nothing new to link: every current batch is linked (use --full to re-link and re-train)") }
+        for s in summaries {
+            switch s.kind {
+            case .full: print("full link: \(s.records) records, a model trained")
+            case .incremental(let batch, let agency): print("incremental link of \(agency) batch \(batch): \(s.records) records, stored model")
+            }
+            print("  \(s.candidatePairs) candidate pairs, \(s.matches) matches, \(s.possibles) possible, \(s.clustersWritten) cluster numbers written")
+            print("  time: " + s.stageSeconds.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
+            if !s.oversizedBlocks.isEmpty {
+                print("  warning: oversized blocks skipped (a common value): " + s.oversizedBlocks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
+            if s.refusedMerges > 0 { print("  \(s.refusedMerges) cluster merges refused: records in them were scored as different people") }
+        }
+        try LinkFiles.write(
+            links: export.links.map { ($0.leftAgency, $0.leftRecord, $0.rightAgency, $0.rightRecord, $0.score, $0.band.rawValue) },
+            clusters: export.clusters.map { ($0.agency, $0.record, String($0.cluster)) }, to: out)
+        if let modelOut, let state { try Data(state.model).write(to: URL(fileURLWithPath: modelOut)) }
+        print("store: \(export.links.count) links, \(Set(export.clusters.map(\.cluster)).count) clusters; total \(String(format: "%.2f", seconds(ContinuousClock.now - start))) s")
+        print("  → \(out)/links.csv, \(out)/clusters.csv")
     }
 }
 

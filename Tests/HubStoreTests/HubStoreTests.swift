@@ -4,6 +4,7 @@ import Normalisation
 import Testing
 import Tokenisation
 @testable import HubStore
+import HubLinking
 
 /// The backends the shared suite runs on: SQLite always; PostgreSQL when
 /// `MASHLINK_TEST_POSTGRES_URL` is set (CI always sets it; see `.ci/run`).
@@ -202,6 +203,9 @@ extension StoreTests {
             let path = try f.batch("police", rows: rows)
             try await store.registerAgency(name: "police", signingKey: f.signing["police"]!.publicKey)
             _ = try await store.ingest(batchAt: path)
+            // Linking fills the index, links, clusters and the linking state: they are searched too.
+            let runs = try await StoreLinker.link(store)
+            #expect(runs.count == 1 && runs[0].clustersWritten == 60)
             await store.close()
             let text = try await DatabaseDump.allText(url)
             #expect(text.count > 10_000, "the dump holds the stored records")

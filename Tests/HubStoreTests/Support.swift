@@ -18,9 +18,9 @@ enum PostgresReset {
 
     static func dropAll(_ url: String) async throws {
         try await withClient(url) { client in
-            for table in ["records", "batches", "agencies", "mashlink_schema"] {
-                try await client.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(table) CASCADE"))
-            }
+            var tables: [String] = []
+            for try await t in try await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").decode(String.self) { tables.append(t) }
+            for table in tables { try await client.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \"\(table)\" CASCADE")) }
         }
     }
 }

@@ -1,0 +1,208 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Tokenisation
+
+extension PostgresHubStore {
+    public func linkingState() async throws(StoreError) -> LinkingState? {
+        try await wrap {
+            let rows = try await client.query(
+                "SELECT generation, model, term_counts, linkage_key_id, trained_at FROM link_state WHERE id = 1", logger: logger)
+            for try await (generation, model, counts, key, at) in rows.decode((Int, String, ByteBuffer, String, String).self) {
+                return LinkingState(
+                    generation: generation, model: Array(model.utf8), termCounts: Array(counts.readableBytesView), linkageKeyID: key, trainedAt: at)
+            }
+            return nil
+        }
+    }
+
+    public func currentBatches() async throws(StoreError) -> [CurrentBatch] {
+        let rows = try await wrap {
+            var out: [(String, String, Bool)] = []
+            let rows = try await client.query("SELECT batch_id, header, linked_at FROM batches WHERE status = 'current' ORDER BY agency", logger: logger)
+            for try await (id, header, linked) in rows.decode((String, String, String?).self) { out.append((id, header, linked != nil)) }
+            return out
+        }
+        return try rows.map { (id, json, linked) throws(StoreError) in CurrentBatch(batchID: id, header: try JSONCoding.header(json), linked: linked) }
+    }
+
+    /// Bloom-filter length of every batch, to decode its records.
+    private func bloomBits() async throws(StoreError) -> [String: Int] {
+        let headers = try await wrap {
+            var out: [(String, String)] = []
+            for try await row in try await client.query("SELECT batch_id, header FROM batches", logger: logger).decode((String, String).self) { out.append(row) }
+            return out
+        }
+        var bits: [String: Int] = [:]
+        for (id, json) in headers { bits[id] = try JSONCoding.header(json).bloom.bits }
+        return bits
+    }
+
+    public func records(inBatch batchID: String) async throws(StoreError) -> [StoredRecord] {
+        let bits = try await bloomBits()
+        guard let width = bits[batchID] else { return [] }
+        let rows = try await wrap {
+            var out: [(Int64, [UInt8])] = []
+            let rows = try await client.query("SELECT id, line FROM records WHERE batch_id = \(batchID) ORDER BY reference", logger: logger)
+            for try await (id, line) in rows.decode((Int64, ByteBuffer).self) { out.append((id, Array(line.readableBytesView))) }
+            return out
+        }
+        return try rows.map { (id, line) throws(StoreError) in try LinkRunRules.decode(id: id, batchID: batchID, line: line, bloomBits: width) }
+    }
+
+    public func records(ids: [Int64]) async throws(StoreError) -> [StoredRecord] {
+        let bits = try await bloomBits()
+        let rows = try await wrap {
+            var out: [(Int64, String, [UInt8])] = []
+            for chunk in ids.chunks(of: 10_000) {
+                let rows = try await client.query("SELECT id, batch_id, line FROM records WHERE id = ANY(\(Array(chunk)))", logger: logger)
+                for try await (id, batch, line) in rows.decode((Int64, String, ByteBuffer).self) { out.append((id, batch, Array(line.readableBytesView))) }
+            }
+            return out
+        }
+        return try rows.map { (id, batch, line) throws(StoreError) in
+            try LinkRunRules.decode(id: id, batchID: batch, line: line, bloomBits: bits[batch] ?? 0)
+        }
+    }
+
+    public func blockMembers(keys: [Int64], maximumPerBatch: Int) async throws(StoreError) -> BlockLookup {
+        let rows = try await wrap {
+            var out: [(key: Int64, record: Int64, batch: String, size: Int)] = []
+            for chunk in Array(Set(keys)).chunks(of: 20_000) {
+                var binds = PostgresBindings()
+                binds.append(Array(chunk))
+                binds.append(maximumPerBatch)
+                let query = PostgresQuery(unsafeSQL: LinkRunRules.blockLookupSQL(keys: "= ANY($1)", maximum: "$2"), binds: binds)
+                for try await (key, record, batch, n) in try await client.query(query, logger: logger).decode((Int64, Int64, String, Int).self) {
+                    out.append((key, record, batch, n))
+                }
+            }
+            return out
+        }
+        return LinkRunRules.lookup(rows: rows, maximum: maximumPerBatch)
+    }
+
+    public func clusterMembers(of records: [Int64]) async throws(StoreError) -> [ClusterMember] {
+        try await wrap {
+            var out: [ClusterMember] = []
+            let rows = try await client.query(
+                "SELECT c.record_id, c.cluster, r.batch_id FROM clusters c JOIN records r ON r.id = c.record_id WHERE c.cluster IN (SELECT cluster FROM clusters WHERE record_id = ANY(\(Array(Set(records)))))",
+                logger: logger)
+            for try await (id, cluster, batch) in rows.decode((Int64, Int64, String).self) { out.append(ClusterMember(recordID: id, cluster: cluster, batchID: batch)) }
+            return out
+        }
+    }
+
+    public func staleRecords(of agency: String) async throws(StoreError) -> [Int64] {
+        try await wrap {
+            try await client.withConnection { conn in try await Self.staleRecords(conn, agency, logger) }
+        }
+    }
+
+    private static func staleRecords(_ conn: PostgresConnection, _ agency: String, _ logger: Logger) async throws -> [Int64] {
+        var out: [Int64] = []
+        let rows = try await conn.query(
+            "SELECT r.id FROM records r JOIN batches b ON b.batch_id = r.batch_id WHERE b.agency = \(agency) AND b.status = 'superseded' AND b.linked_at IS NOT NULL",
+            logger: logger)
+        for try await id in rows.decode(Int64.self) { out.append(id) }
+        return out
+    }
+
+    public func links(among records: [Int64]) async throws(StoreError) -> [StoredLink] {
+        let ids = Array(Set(records))
+        return try await wrap {
+            var out: [StoredLink] = []
+            let rows = try await client.query(
+                "SELECT left_id, right_id, score, band FROM links WHERE left_id = ANY(\(ids)) AND right_id = ANY(\(ids))", logger: logger)
+            for try await (left, right, score, band) in rows.decode((Int64, Int64, Double, String).self) {
+                if let band = StoredLink.Band(rawValue: band) { out.append(StoredLink(left: left, right: right, score: score, band: band)) }
+            }
+            return out
+        }
+    }
+
+    public func largestCluster() async throws(StoreError) -> Int64 {
+        try await wrap {
+            for try await n in try await client.query("SELECT COALESCE(MAX(cluster), 0)::BIGINT FROM clusters", logger: logger).decode(Int64.self) { return n }
+            return 0
+        }
+    }
+
+    public func saveLinks(_ run: LinkRun) async throws(StoreError) {
+        let now = timestamp(), logger = self.logger
+        try await wrap {
+            try await client.withTransaction(logger: logger) { conn in
+                // One link run at a time: the state row is the lock.
+                try await conn.query("LOCK TABLE link_state IN EXCLUSIVE MODE", logger: logger)
+                var stored: Int?
+                for try await g in try await conn.query("SELECT generation FROM link_state WHERE id = 1", logger: logger).decode(Int.self) { stored = g }
+                try LinkRunRules.checkGeneration(expected: run.expectedGeneration, stored: stored)
+                var current: [String: Bool] = [:]
+                for try await (id, linked) in try await conn.query("SELECT batch_id, linked_at FROM batches WHERE status = 'current' FOR UPDATE", logger: logger).decode((String, String?).self) {
+                    current[id] = linked != nil
+                }
+                try LinkRunRules.checkBatches(run.scope, current: current)
+                switch run.scope {
+                case .full(let batches):
+                    try await conn.query("DELETE FROM block_keys", logger: logger)
+                    try await conn.query("DELETE FROM links", logger: logger)
+                    try await conn.query("DELETE FROM clusters", logger: logger)
+                    try await conn.query("UPDATE batches SET linked_at = NULL", logger: logger)
+                    try await conn.query("UPDATE batches SET linked_at = \(now) WHERE batch_id = ANY(\(batches))", logger: logger)
+                case .batch(let id, let agency):
+                    let stale = try await Self.staleRecords(conn, agency, logger)
+                    try await conn.query("DELETE FROM links WHERE left_id = ANY(\(stale)) OR right_id = ANY(\(stale))", logger: logger)
+                    try await conn.query("DELETE FROM clusters WHERE record_id = ANY(\(stale))", logger: logger)
+                    try await conn.query("UPDATE batches SET linked_at = NULL WHERE agency = \(agency) AND status = 'superseded'", logger: logger)
+                    try await conn.query("UPDATE batches SET linked_at = \(now) WHERE batch_id = \(id)", logger: logger)
+                }
+                // Bulk rows go as arrays, unnested by the server: one round trip per 50,000 rows.
+                for chunk in run.blockKeys.chunks(of: 50_000) {
+                    let keys = chunk.map(\.key), records = chunk.map(\.record)
+                    try await conn.query(
+                        "INSERT INTO block_keys (key, record_id) SELECT * FROM unnest(\(keys)::BIGINT[], \(records)::BIGINT[]) ON CONFLICT DO NOTHING",
+                        logger: logger)
+                }
+                for chunk in run.links.chunks(of: 50_000) {
+                    let left = chunk.map(\.left), right = chunk.map(\.right), score = chunk.map(\.score), band = chunk.map(\.band.rawValue)
+                    try await conn.query(
+                        "INSERT INTO links (left_id, right_id, score, band) SELECT * FROM unnest(\(left)::BIGINT[], \(right)::BIGINT[], \(score)::DOUBLE PRECISION[], \(band)::TEXT[])",
+                        logger: logger)
+                }
+                for chunk in run.clusters.chunks(of: 50_000) {
+                    let ids = chunk.map(\.recordID), clusters = chunk.map(\.cluster)
+                    try await conn.query(
+                        "INSERT INTO clusters (record_id, cluster) SELECT * FROM unnest(\(ids)::BIGINT[], \(clusters)::BIGINT[]) ON CONFLICT (record_id) DO UPDATE SET cluster = EXCLUDED.cluster",
+                        logger: logger)
+                }
+                if let state = run.state {
+                    let generation = (run.expectedGeneration ?? 0) + 1, model = String(decoding: state.model, as: UTF8.self)
+                    try await conn.query("DELETE FROM link_state", logger: logger)
+                    try await conn.query(
+                        "INSERT INTO link_state (id, generation, model, term_counts, linkage_key_id, trained_at) VALUES (1, \(generation), \(model), \(ByteBuffer(bytes: state.termCounts)), \(state.linkageKeyID), \(state.trainedAt))",
+                        logger: logger)
+                } else {
+                    try await conn.query("UPDATE link_state SET generation = generation + 1", logger: logger)
+                }
+            }
+        }
+    }
+
+    public func linkExport() async throws(StoreError) -> LinkExport {
+        try await wrap {
+            var links: [LinkExport.Link] = []
+            for try await (la, lr, ra, rr, score, band) in try await client.query(PostgresQuery(unsafeSQL: LinkExportSQL.links), logger: logger)
+                .decode((String, String, String, String, Double, String).self) {
+                if let band = StoredLink.Band(rawValue: band) {
+                    links.append(LinkExport.Link(leftAgency: la, leftRecord: lr, rightAgency: ra, rightRecord: rr, score: score, band: band))
+                }
+            }
+            var clusters: [(agency: String, record: String, cluster: Int64)] = []
+            for try await row in try await client.query(PostgresQuery(unsafeSQL: LinkExportSQL.clusters), logger: logger).decode((String, String, Int64).self) {
+                clusters.append((agency: row.0, record: row.1, cluster: row.2))
+            }
+            return LinkExport(links: links, clusters: clusters)
+        }
+    }
+}

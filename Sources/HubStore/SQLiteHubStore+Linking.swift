@@ -1,0 +1,192 @@
+import Foundation
+import GRDB
+import Tokenisation
+
+extension SQLiteHubStore {
+    public func linkingState() async throws(StoreError) -> LinkingState? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT generation, model, term_counts, linkage_key_id, trained_at FROM link_state WHERE id = 1").map {
+                LinkingState(
+                    generation: $0[0], model: Array(($0[1] as String).utf8), termCounts: Array($0[2] as Data),
+                    linkageKeyID: $0[3], trainedAt: $0[4])
+            }
+        }
+    }
+
+    public func currentBatches() async throws(StoreError) -> [CurrentBatch] {
+        let rows = try await read { db in
+            try Row.fetchAll(db, sql: "SELECT batch_id, header, linked_at FROM batches WHERE status = 'current' ORDER BY agency").map {
+                ($0[0] as String, $0[1] as String, ($0[2] as String?) != nil)
+            }
+        }
+        return try rows.map { (id, json, linked) throws(StoreError) in CurrentBatch(batchID: id, header: try JSONCoding.header(json), linked: linked) }
+    }
+
+    /// Bloom-filter length of every batch, to decode its records.
+    private func bloomBits() async throws(StoreError) -> [String: Int] {
+        let headers = try await read { db in
+            try Row.fetchAll(db, sql: "SELECT batch_id, header FROM batches").map { ($0[0] as String, $0[1] as String) }
+        }
+        var bits: [String: Int] = [:]
+        for (id, json) in headers { bits[id] = try JSONCoding.header(json).bloom.bits }
+        return bits
+    }
+
+    public func records(inBatch batchID: String) async throws(StoreError) -> [StoredRecord] {
+        let bits = try await bloomBits()
+        guard let width = bits[batchID] else { return [] }
+        let rows = try await read { db in
+            try Row.fetchAll(db, sql: "SELECT id, line FROM records WHERE batch_id = ? ORDER BY reference", arguments: [batchID]).map {
+                ($0[0] as Int64, Array($0[1] as Data))
+            }
+        }
+        return try rows.map { (id, line) throws(StoreError) in try LinkRunRules.decode(id: id, batchID: batchID, line: line, bloomBits: width) }
+    }
+
+    public func records(ids: [Int64]) async throws(StoreError) -> [StoredRecord] {
+        let bits = try await bloomBits()
+        let rows = try await read { db in
+            var rows: [(Int64, String, [UInt8])] = []
+            for chunk in ids.chunks(of: 500) {
+                let list = chunk.map(String.init).joined(separator: ",")
+                rows += try Row.fetchAll(db, sql: "SELECT id, batch_id, line FROM records WHERE id IN (\(list))").map {
+                    ($0[0] as Int64, $0[1] as String, Array($0[2] as Data))
+                }
+            }
+            return rows
+        }
+        return try rows.map { (id, batch, line) throws(StoreError) in
+            try LinkRunRules.decode(id: id, batchID: batch, line: line, bloomBits: bits[batch] ?? 0)
+        }
+    }
+
+    public func blockMembers(keys: [Int64], maximumPerBatch: Int) async throws(StoreError) -> BlockLookup {
+        let rows = try await read { db in
+            var rows: [(key: Int64, record: Int64, batch: String, size: Int)] = []
+            for chunk in Array(Set(keys)).chunks(of: 500) {
+                let sql = LinkRunRules.blockLookupSQL(keys: "IN (" + chunk.map(String.init).joined(separator: ",") + ")", maximum: String(maximumPerBatch))
+                rows += try Row.fetchAll(db, sql: sql).map { (key: $0[0], record: $0[1], batch: $0[2], size: $0[3]) }
+            }
+            return rows
+        }
+        return LinkRunRules.lookup(rows: rows, maximum: maximumPerBatch)
+    }
+
+    public func clusterMembers(of records: [Int64]) async throws(StoreError) -> [ClusterMember] {
+        try await read { db in
+            var clusters = Set<Int64>()
+            for chunk in Array(Set(records)).chunks(of: 500) {
+                clusters.formUnion(try Int64.fetchAll(db, sql: "SELECT cluster FROM clusters WHERE record_id IN (\(chunk.map(String.init).joined(separator: ",")))"))
+            }
+            var out: [ClusterMember] = []
+            for chunk in Array(clusters).chunks(of: 500) {
+                out += try Row.fetchAll(
+                    db, sql: "SELECT c.record_id, c.cluster, r.batch_id FROM clusters c JOIN records r ON r.id = c.record_id WHERE c.cluster IN (\(chunk.map(String.init).joined(separator: ",")))"
+                ).map { ClusterMember(recordID: $0[0], cluster: $0[1], batchID: $0[2]) }
+            }
+            return out
+        }
+    }
+
+    public func staleRecords(of agency: String) async throws(StoreError) -> [Int64] {
+        try await read { db in try Self.staleRecords(db, agency) }
+    }
+
+    private static func staleRecords(_ db: Database, _ agency: String) throws -> [Int64] {
+        try Int64.fetchAll(
+            db,
+            sql: "SELECT r.id FROM records r JOIN batches b ON b.batch_id = r.batch_id WHERE b.agency = ? AND b.status = 'superseded' AND b.linked_at IS NOT NULL",
+            arguments: [agency])
+    }
+
+    public func links(among records: [Int64]) async throws(StoreError) -> [StoredLink] {
+        let set = Set(records)
+        return try await read { db in
+            var out: [StoredLink] = []
+            for chunk in Array(set).chunks(of: 500) {
+                out += try Row.fetchAll(db, sql: "SELECT left_id, right_id, score, band FROM links WHERE left_id IN (\(chunk.map(String.init).joined(separator: ",")))").compactMap {
+                    let right: Int64 = $0[1]
+                    guard set.contains(right), let band = StoredLink.Band(rawValue: $0[3]) else { return nil }
+                    return StoredLink(left: $0[0], right: right, score: $0[2], band: band)
+                }
+            }
+            return out
+        }
+    }
+
+    public func largestCluster() async throws(StoreError) -> Int64 {
+        try await read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(cluster), 0) FROM clusters") ?? 0 }
+    }
+
+    public func saveLinks(_ run: LinkRun) async throws(StoreError) {
+        let now = timestamp()
+        try await write { db in
+            try LinkRunRules.checkGeneration(expected: run.expectedGeneration, stored: try Int.fetchOne(db, sql: "SELECT generation FROM link_state WHERE id = 1"))
+            let current = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT batch_id, linked_at FROM batches WHERE status = 'current'").map {
+                ($0[0] as String, ($0[1] as String?) != nil)
+            })
+            try LinkRunRules.checkBatches(run.scope, current: current)
+            switch run.scope {
+            case .full(let batches):
+                try db.execute(sql: "DELETE FROM block_keys")
+                try db.execute(sql: "DELETE FROM links")
+                try db.execute(sql: "DELETE FROM clusters")
+                try db.execute(sql: "UPDATE batches SET linked_at = NULL")
+                for id in batches { try db.execute(sql: "UPDATE batches SET linked_at = ? WHERE batch_id = ?", arguments: [now, id]) }
+            case .batch(let id, let agency):
+                // The agency's superseded records stop matching: their links and clusters go.
+                for chunk in try Self.staleRecords(db, agency).chunks(of: 500) {
+                    let list = chunk.map(String.init).joined(separator: ",")
+                    try db.execute(sql: "DELETE FROM links WHERE left_id IN (\(list)) OR right_id IN (\(list))")
+                    try db.execute(sql: "DELETE FROM clusters WHERE record_id IN (\(list))")
+                }
+                try db.execute(sql: "UPDATE batches SET linked_at = NULL WHERE agency = ? AND status = 'superseded'", arguments: [agency])
+                try db.execute(sql: "UPDATE batches SET linked_at = ? WHERE batch_id = ?", arguments: [now, id])
+            }
+            let key = try db.cachedStatement(sql: "INSERT OR IGNORE INTO block_keys (key, record_id) VALUES (?, ?)")
+            for entry in run.blockKeys.sorted(by: { ($0.key, $0.record) < ($1.key, $1.record) }) {
+                try key.execute(arguments: [entry.key, entry.record])
+            }
+            let link = try db.cachedStatement(sql: "INSERT INTO links (left_id, right_id, score, band) VALUES (?, ?, ?, ?)")
+            for l in run.links { try link.execute(arguments: [l.left, l.right, l.score, l.band.rawValue]) }
+            let cluster = try db.cachedStatement(
+                sql: "INSERT INTO clusters (record_id, cluster) VALUES (?, ?) ON CONFLICT (record_id) DO UPDATE SET cluster = excluded.cluster")
+            for c in run.clusters { try cluster.execute(arguments: [c.recordID, c.cluster]) }
+            if let state = run.state {
+                try db.execute(sql: "DELETE FROM link_state")
+                try db.execute(
+                    sql: "INSERT INTO link_state (id, generation, model, term_counts, linkage_key_id, trained_at) VALUES (1, ?, ?, ?, ?, ?)",
+                    arguments: [(run.expectedGeneration ?? 0) + 1, String(decoding: state.model, as: UTF8.self), Data(state.termCounts), state.linkageKeyID, state.trainedAt])
+            } else {
+                try db.execute(sql: "UPDATE link_state SET generation = generation + 1")
+            }
+        }
+    }
+
+    public func linkExport() async throws(StoreError) -> LinkExport {
+        try await read { db in
+            let links = try Row.fetchAll(db, sql: LinkExportSQL.links).compactMap { row -> LinkExport.Link? in
+                guard let band = StoredLink.Band(rawValue: row[5]) else { return nil }
+                return LinkExport.Link(leftAgency: row[0], leftRecord: row[1], rightAgency: row[2], rightRecord: row[3], score: row[4], band: band)
+            }
+            let clusters = try Row.fetchAll(db, sql: LinkExportSQL.clusters).map { (agency: $0[0] as String, record: $0[1] as String, cluster: $0[2] as Int64) }
+            return LinkExport(links: links, clusters: clusters)
+        }
+    }
+}
+
+/// The export queries, the same on both backends.
+enum LinkExportSQL {
+    static let links = """
+        SELECT ba.agency, a.reference, bb.agency, b.reference, l.score, l.band
+        FROM links l
+        JOIN records a ON a.id = l.left_id JOIN batches ba ON ba.batch_id = a.batch_id
+        JOIN records b ON b.id = l.right_id JOIN batches bb ON bb.batch_id = b.batch_id
+        ORDER BY ba.agency, a.reference, bb.agency, b.reference
+        """
+    static let clusters = """
+        SELECT b.agency, r.reference, c.cluster
+        FROM clusters c JOIN records r ON r.id = c.record_id JOIN batches b ON b.batch_id = r.batch_id
+        ORDER BY b.agency, r.reference
+        """
+}

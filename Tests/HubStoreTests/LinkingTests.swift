@@ -1,0 +1,121 @@
+import Foundation
+import HubLinking
+import Matching
+import Testing
+import Tokenisation
+@testable import HubStore
+
+extension StoreTests {
+    @Suite("Linking the store: full and incremental, on every backend")
+    struct LinkingTests {
+        /// Links (agency, record, agency, record, band) and the partition of records into persons.
+        struct Outcome: Equatable {
+            let links: Set<[String]>
+            let persons: Set<Set<String>>
+
+            init(links: [(String, String, String, String, String)], clusters: [(String, String, String)]) {
+                self.links = Set(links.map { [$0.0, $0.1, $0.2, $0.3, $0.4] })
+                var groups: [String: Set<String>] = [:]
+                for c in clusters { groups[c.2, default: []].insert(c.0 + "/" + c.1) }
+                persons = Set(groups.values)
+            }
+
+            init(_ export: LinkExport) {
+                self.init(
+                    links: export.links.map { ($0.leftAgency, $0.leftRecord, $0.rightAgency, $0.rightRecord, $0.band.rawValue) },
+                    clusters: export.clusters.map { ($0.agency, $0.record, String($0.cluster)) })
+            }
+        }
+
+        /// What a full link of the store's current batches finds with the stored model and term counts.
+        static func expected(_ store: any HubStore) async throws -> Outcome {
+            let state = try #require(try await store.linkingState())
+            let model = try JSONDecoder().decode(MatchModel.self, from: Data(state.model))
+            let counts = try TermCountsCodingProbe.decode(state.termCounts)
+            var agencies: [AgencyRecords] = []
+            for batch in try await store.currentBatches() {
+                agencies.append(AgencyRecords(agency: batch.agency, records: try await store.records(inBatch: batch.batchID).map(\.record)))
+            }
+            let result = Linker.link(agencies, model: model, termFrequencies: counts)
+            return Outcome(
+                links: result.links.map { ($0.leftAgency, $0.leftRecord, $0.rightAgency, $0.rightRecord, $0.band.rawValue) },
+                clusters: result.clusters.map { ($0.agency, $0.record, String($0.cluster)) })
+        }
+
+        @Test("an incremental link finds what a full link with the same model finds, and superseded records stop matching", arguments: Backends.all)
+        func incrementalEqualsFull(_ backend: StoreBackend) async throws {
+            let (store, _) = try await Backends.fresh(backend)
+            var f = try BatchFactory()
+            let police = try f.batch("police", rows: BatchFactory.rows(150))
+            let health = try f.batch("health", rows: BatchFactory.rows(150, first: 50), name: "health1")
+            let education = try f.batch("education", rows: BatchFactory.rows(80, first: 100))
+            let health2 = try f.batch("health", rows: BatchFactory.rows(130, first: 90), name: "health2")
+            for agency in ["police", "health", "education"] { try await store.registerAgency(name: agency, signingKey: f.signing[agency]!.publicKey) }
+            _ = try await store.ingest(batchAt: police)
+            _ = try await store.ingest(batchAt: health)
+
+            let first = try await StoreLinker.link(store)
+            #expect(first.count == 1 && first[0].kind == .full && first[0].matches >= 90)
+            #expect(try await StoreLinker.link(store).isEmpty, "nothing new: nothing is linked again")
+
+            _ = try await store.ingest(batchAt: education)
+            let second = try await StoreLinker.link(store)
+            #expect(second.count == 1 && second[0].records == 80)
+            if case .incremental(_, let agency) = second[0].kind { #expect(agency == "education") } else { Issue.record("not incremental") }
+            #expect(Outcome(try await store.linkExport()) == (try await Self.expected(store)))
+
+            _ = try await store.ingest(batchAt: health2)
+            let third = try await StoreLinker.link(store)
+            #expect(third.count == 1 && third[0].records == 130)
+            let export = try await store.linkExport()
+            #expect(Outcome(export) == (try await Self.expected(store)))
+            // Nothing links or clusters a record of the superseded health batch any more.
+            let currentHealth = Set(try await store.records(inBatch: try await store.currentBatches().first { $0.agency == "health" }!.batchID).map(\.record.reference))
+            let healthRefs = export.links.flatMap { l in [l.leftAgency == "health" ? l.leftRecord : nil, l.rightAgency == "health" ? l.rightRecord : nil].compactMap { $0 } }
+                + export.clusters.filter { $0.agency == "health" }.map(\.record)
+            #expect(!healthRefs.isEmpty && healthRefs.allSatisfy(currentHealth.contains))
+            #expect(export.clusters.count == 150 + 80 + 130, "every current record has a person, and only those")
+
+            // A full re-link agrees with where the incremental runs left the store.
+            let state = try await store.linkingState()
+            let relinked = try await StoreLinker.link(store, full: true, options: LinkOptions(model: try JSONDecoder().decode(MatchModel.self, from: Data(state!.model))))
+            #expect(relinked.count == 1 && relinked[0].kind == .full)
+            // Term counts are refreshed from the current records; every current record still has a person.
+            #expect(try await store.linkExport().clusters.count == 150 + 80 + 130)
+            #expect(try await store.check().isConsistent)
+            await store.close()
+        }
+
+        @Test("a link run that read an older state, or whose batch was superseded meanwhile, is refused and writes nothing", arguments: Backends.all)
+        func staleRunsRefused(_ backend: StoreBackend) async throws {
+            let (store, _) = try await Backends.fresh(backend)
+            var f = try BatchFactory()
+            let police = try f.batch("police", rows: BatchFactory.rows(40))
+            let police2 = try f.batch("police", rows: BatchFactory.rows(40, first: 5), name: "police2")
+            try await store.registerAgency(name: "police", signingKey: f.signing["police"]!.publicKey)
+            _ = try await store.ingest(batchAt: police)
+            _ = try await StoreLinker.link(store)
+            let state = try #require(try await store.linkingState())
+            let before = try await store.linkExport()
+            // A run that read no state (or an older one) is refused.
+            let batch = try await store.currentBatches()[0].batchID
+            let stale = LinkRun(scope: .full(batches: [batch]), expectedGeneration: nil, state: state, blockKeys: [], links: [], clusters: [])
+            await #expect(throws: StoreError.self) { try await store.saveLinks(stale) }
+            // A run over a batch that has since been superseded is refused.
+            _ = try await store.ingest(batchAt: police2)
+            let overtaken = LinkRun(scope: .full(batches: [batch]), expectedGeneration: state.generation, state: state, blockKeys: [], links: [], clusters: [])
+            do {
+                try await store.saveLinks(overtaken)
+                Issue.record("a run over a superseded batch was saved")
+            } catch { #expect(error.description.contains("superseded while linking") && error.description.contains("run 'mashlink-hub link' again")) }
+            #expect(try await store.linkExport().clusters.count == before.clusters.count)
+            #expect(try await store.linkingState() == state)
+            await store.close()
+        }
+    }
+}
+
+/// The term counts as the store keeps them, decoded as the linker does.
+enum TermCountsCodingProbe {
+    static func decode(_ bytes: [UInt8]) throws -> TermFrequencies { try StoreLinker.termFrequencies(fromStored: bytes) }
+}
