@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LinkFiles", targets: ["LinkFiles"]),
         .library(name: "HubStore", targets: ["HubStore"]),
         .library(name: "HubLinking", targets: ["HubLinking"]),
+        .library(name: "TransparencyLog", targets: ["TransparencyLog"]),
         .executable(name: "mashlink-agency", targets: ["mashlink-agency"]),
         .executable(name: "mashlink-hub", targets: ["mashlink-hub"]),
         .executable(name: "mashlink-bench", targets: ["mashlink-bench"]),
@@ -73,6 +74,13 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // RFC 6962 Merkle tree, inclusion and consistency proofs, C2SP signed-note checkpoints and
+        // tlog-proof bundles: the disclosure log's cryptographic core. No I/O.
+        .target(
+            name: "TransparencyLog",
+            dependencies: ["LinkCrypto"],
             swiftSettings: strictSettings
         ),
         // Links the store's records: full runs, and incremental ones through the persisted index.
@@ -149,6 +157,12 @@ let package = Package(
         .testTarget(
             name: "LinkFilesTests",
             dependencies: ["LinkFiles"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TransparencyLogTests",
+            dependencies: ["TransparencyLog"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

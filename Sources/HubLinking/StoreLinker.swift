@@ -60,11 +60,13 @@ public enum StoreLinker {
             links.append(StoredLink(left: left, right: right, score: l.score, band: l.band == .match ? .match : .possible))
         }
         let clusters = result.clusters.compactMap { c in ids[c.agency]?[c.record].map { ClusterAssignment(recordID: $0, cluster: Int64(c.cluster)) } }
-        var keys: [(key: Int64, record: Int64)] = []
+        var keys: [(batchID: String, entries: [(key: Int64, record: Int64)])] = []
         for (a, agency) in agencies.enumerated() {
+            var entries: [(key: Int64, record: Int64)] = []
             for (r, record) in agency.records.enumerated() {
-                for key in Set(blocker.keys(of: record).map(\.storageKey)) { keys.append((key, idsInOrder[a][r])) }
+                for key in Set(blocker.keys(of: record).map(\.storageKey)) { entries.append((key, idsInOrder[a][r])) }
             }
+            keys.append((current[a].batchID, entries))
         }
         let model = try encode(result.model)
         let newState = LinkingState(
@@ -162,8 +164,9 @@ public enum StoreLinker {
             store, agency: batch.agency, newIDs: newIDs, otherIDs: otherIDs, otherAgencies: others.map(\.agency),
             scoring: scoring, newLinks: links, agencyOfBatch: agencyOfBatch)
         clock.lap("clustering")
-        var keys: [(key: Int64, record: Int64)] = []
-        for (i, ks) in keysOf.enumerated() { for k in Set(ks.map(\.storageKey)) { keys.append((k, newIDs[i])) } }
+        var entries: [(key: Int64, record: Int64)] = []
+        for (i, ks) in keysOf.enumerated() { for k in Set(ks.map(\.storageKey)) { entries.append((k, newIDs[i])) } }
+        let keys = [(batchID: batch.batchID, entries: entries)]
         try await wrap { () async throws(StoreError) in
             try await store.saveLinks(LinkRun(
                 scope: .batch(batch.batchID, agency: batch.agency), expectedGeneration: state.generation, state: nil,

@@ -23,29 +23,28 @@ enum LinkRunRules {
         }
     }
 
-    /// The SQL shape of a block lookup: rows (key, record, batch, block size, rank within block),
-    /// where only the first row of an oversized block is returned. `keys` is the backend's
-    /// placeholder for the key list.
-    static func blockLookupSQL(keys: String, maximum: String) -> String {
+    /// The SQL of a block lookup: rows (key, batch tag, record, block size), where an oversized
+    /// block gives only its first row. The index's primary key is (key, tag, record), so this is a
+    /// range scan per key with no join. `keys` and `tags` are the backend's placeholders for lists.
+    static func blockLookupSQL(keys: String, tags: String, maximum: String) -> String {
         """
-        SELECT key, record_id, batch_id, n FROM (
-            SELECT k.key, k.record_id, r.batch_id,
-                   COUNT(*) OVER (PARTITION BY k.key, r.batch_id) AS n,
-                   ROW_NUMBER() OVER (PARTITION BY k.key, r.batch_id ORDER BY k.record_id) AS rank
-            FROM block_keys k
-            JOIN records r ON r.id = k.record_id
-            JOIN batches b ON b.batch_id = r.batch_id AND b.status = 'current'
-            WHERE k.key \(keys)) blocks
+        SELECT key, tag, record_id, n FROM (
+            SELECT key, tag, record_id,
+                   COUNT(*) OVER (PARTITION BY key, tag) AS n,
+                   ROW_NUMBER() OVER (PARTITION BY key, tag ORDER BY record_id) AS rank
+            FROM block_keys
+            WHERE key \(keys) AND tag \(tags)) blocks
         WHERE n <= \(maximum) OR rank = 1
         """
     }
 
-    /// Splits lookup rows into members and oversized blocks.
-    static func lookup(rows: [(key: Int64, record: Int64, batch: String, size: Int)], maximum: Int) -> BlockLookup {
+    /// Splits lookup rows into members and oversized blocks, naming batches by id.
+    static func lookup(rows: [(key: Int64, tag: Int64, record: Int64, size: Int)], batchOfTag: [Int64: String], maximum: Int) -> BlockLookup {
         var members: [BlockMember] = [], oversized: [(key: Int64, batchID: String)] = []
         for row in rows {
-            if row.size > maximum { oversized.append((row.key, row.batch)) } else {
-                members.append(BlockMember(key: row.key, recordID: row.record, batchID: row.batch))
+            guard let batch = batchOfTag[row.tag] else { continue }
+            if row.size > maximum { oversized.append((row.key, batch)) } else {
+                members.append(BlockMember(key: row.key, recordID: row.record, batchID: batch))
             }
         }
         return BlockLookup(members: members, oversized: oversized)

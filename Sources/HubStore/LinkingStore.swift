@@ -113,8 +113,8 @@ public struct LinkRun: Sendable {
     public var expectedGeneration: Int?
     /// A full link's new state (model and term counts; generation is set by the store).
     public var state: LinkingState?
-    /// Index entries to add, as (key, record id).
-    public var blockKeys: [(key: Int64, record: Int64)]
+    /// Index entries to add, by batch, as (key, record id).
+    public var blockKeys: [(batchID: String, entries: [(key: Int64, record: Int64)])]
     /// Links to add (a full link: all of them).
     public var links: [StoredLink]
     /// Cluster numbers to set (a full link: every record's).
@@ -122,7 +122,7 @@ public struct LinkRun: Sendable {
 
     /// Makes a run.
     public init(
-        scope: Scope, expectedGeneration: Int?, state: LinkingState?, blockKeys: [(key: Int64, record: Int64)],
+        scope: Scope, expectedGeneration: Int?, state: LinkingState?, blockKeys: [(batchID: String, entries: [(key: Int64, record: Int64)])],
         links: [StoredLink], clusters: [ClusterAssignment]
     ) {
         self.scope = scope

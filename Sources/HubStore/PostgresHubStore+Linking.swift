@@ -67,20 +67,24 @@ extension PostgresHubStore {
     }
 
     public func blockMembers(keys: [Int64], maximumPerBatch: Int) async throws(StoreError) -> BlockLookup {
-        let rows = try await wrap {
-            var out: [(key: Int64, record: Int64, batch: String, size: Int)] = []
-            for chunk in Array(Set(keys)).chunks(of: 20_000) {
+        let (rows, tags) = try await wrap {
+            var tags: [Int64: String] = [:]
+            let current = try await client.query("SELECT tag, batch_id FROM batches WHERE status = 'current' AND tag IS NOT NULL", logger: logger)
+            for try await (tag, id) in current.decode((Int64, String).self) { tags[tag] = id }
+            var out: [(key: Int64, tag: Int64, record: Int64, size: Int)] = []
+            for chunk in Array(Set(keys)).sorted().chunks(of: 20_000) where !tags.isEmpty {
                 var binds = PostgresBindings()
                 binds.append(Array(chunk))
+                binds.append(Array(tags.keys))
                 binds.append(maximumPerBatch)
-                let query = PostgresQuery(unsafeSQL: LinkRunRules.blockLookupSQL(keys: "= ANY($1)", maximum: "$2"), binds: binds)
-                for try await (key, record, batch, n) in try await client.query(query, logger: logger).decode((Int64, Int64, String, Int).self) {
-                    out.append((key, record, batch, n))
+                let query = PostgresQuery(unsafeSQL: LinkRunRules.blockLookupSQL(keys: "= ANY($1)", tags: "= ANY($2)", maximum: "$3"), binds: binds)
+                for try await (key, tag, record, n) in try await client.query(query, logger: logger).decode((Int64, Int64, Int64, Int).self) {
+                    out.append((key, tag, record, n))
                 }
             }
-            return out
+            return (out, tags)
         }
-        return LinkRunRules.lookup(rows: rows, maximum: maximumPerBatch)
+        return LinkRunRules.lookup(rows: rows, batchOfTag: tags, maximum: maximumPerBatch)
     }
 
     public func clusterMembers(of records: [Int64]) async throws(StoreError) -> [ClusterMember] {
@@ -158,11 +162,16 @@ extension PostgresHubStore {
                     try await conn.query("UPDATE batches SET linked_at = \(now) WHERE batch_id = \(id)", logger: logger)
                 }
                 // Bulk rows go as arrays, unnested by the server: one round trip per 50,000 rows.
-                for chunk in run.blockKeys.chunks(of: 50_000) {
-                    let keys = chunk.map(\.key), records = chunk.map(\.record)
-                    try await conn.query(
-                        "INSERT INTO block_keys (key, record_id) SELECT * FROM unnest(\(keys)::BIGINT[], \(records)::BIGINT[]) ON CONFLICT DO NOTHING",
-                        logger: logger)
+                for (batch, entries) in run.blockKeys {
+                    var tag: Int64?
+                    for try await t in try await conn.query("SELECT tag FROM batches WHERE batch_id = \(batch)", logger: logger).decode(Int64.self) { tag = t }
+                    guard let tag else { throw StoreError.linkRunStale("batch \(batch) is not stored") }
+                    for chunk in entries.chunks(of: 50_000) {
+                        let keys = chunk.map(\.key), records = chunk.map(\.record)
+                        try await conn.query(
+                            "INSERT INTO block_keys (key, tag, record_id) SELECT k, \(tag), r FROM unnest(\(keys)::BIGINT[], \(records)::BIGINT[]) AS t(k, r) ON CONFLICT DO NOTHING",
+                            logger: logger)
+                    }
                 }
                 for chunk in run.links.chunks(of: 50_000) {
                     let left = chunk.map(\.left), right = chunk.map(\.right), score = chunk.map(\.score), band = chunk.map(\.band.rawValue)

@@ -99,6 +99,8 @@ public final class PostgresHubStore: HubStore {
         let key = agency.signingKey, now = timestamp(), logger = self.logger
         return try await wrap {
             try await client.withTransaction(logger: logger) { conn in
+                // Ingests one at a time: batch tags are numbered in order, one current batch per agency.
+                try await conn.query("LOCK TABLE batches IN SHARE ROW EXCLUSIVE MODE", logger: logger)
                 let reader = try BatchReader(path: path, expectedSigner: key)
                 let header = reader.header
                 let rules = IngestRules(header: header)
@@ -108,8 +110,9 @@ public final class PostgresHubStore: HubStore {
                 let headerJSON = try rules.headerJSON
                 try await conn.query(
                     """
-                    INSERT INTO batches (batch_id, agency, content_digest, linkage_key_id, schema_digest, header, record_count, status, ingested_at)
-                    VALUES (\(header.batchID), \(header.agency), \("pending:" + header.batchID), \(header.linkageKeyID), \(header.schemaDigest), \(headerJSON), 0, 'superseded', \(now))
+                    INSERT INTO batches (batch_id, agency, content_digest, linkage_key_id, schema_digest, header, record_count, status, ingested_at, tag)
+                    VALUES (\(header.batchID), \(header.agency), \("pending:" + header.batchID), \(header.linkageKeyID), \(header.schemaDigest), \(headerJSON), 0, 'superseded', \(now),
+                            (SELECT COALESCE(MAX(tag), 0) + 1 FROM batches))
                     """, logger: logger)
                 // Records go in many-row INSERTs: one round trip per chunk, not per record.
                 var chunk: [(record: EncodedRecord, line: ArraySlice<UInt8>)] = []

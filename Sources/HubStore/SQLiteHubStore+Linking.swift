@@ -61,15 +61,20 @@ extension SQLiteHubStore {
     }
 
     public func blockMembers(keys: [Int64], maximumPerBatch: Int) async throws(StoreError) -> BlockLookup {
-        let rows = try await read { db in
-            var rows: [(key: Int64, record: Int64, batch: String, size: Int)] = []
-            for chunk in Array(Set(keys)).chunks(of: 500) {
-                let sql = LinkRunRules.blockLookupSQL(keys: "IN (" + chunk.map(String.init).joined(separator: ",") + ")", maximum: String(maximumPerBatch))
-                rows += try Row.fetchAll(db, sql: sql).map { (key: $0[0], record: $0[1], batch: $0[2], size: $0[3]) }
+        let (rows, tags) = try await read { db in
+            let tags = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT tag, batch_id FROM batches WHERE status = 'current' AND tag IS NOT NULL").map {
+                ($0[0] as Int64, $0[1] as String)
+            })
+            let tagList = "IN (" + tags.keys.map(String.init).joined(separator: ",") + ")"
+            var rows: [(key: Int64, tag: Int64, record: Int64, size: Int)] = []
+            for chunk in Array(Set(keys)).sorted().chunks(of: 500) where !tags.isEmpty {
+                let sql = LinkRunRules.blockLookupSQL(
+                    keys: "IN (" + chunk.map(String.init).joined(separator: ",") + ")", tags: tagList, maximum: String(maximumPerBatch))
+                rows += try Row.fetchAll(db, sql: sql).map { (key: $0[0], tag: $0[1], record: $0[2], size: $0[3]) }
             }
-            return rows
+            return (rows, tags)
         }
-        return LinkRunRules.lookup(rows: rows, maximum: maximumPerBatch)
+        return LinkRunRules.lookup(rows: rows, batchOfTag: tags, maximum: maximumPerBatch)
     }
 
     public func clusterMembers(of records: [Int64]) async throws(StoreError) -> [ClusterMember] {
@@ -143,9 +148,15 @@ extension SQLiteHubStore {
                 try db.execute(sql: "UPDATE batches SET linked_at = NULL WHERE agency = ? AND status = 'superseded'", arguments: [agency])
                 try db.execute(sql: "UPDATE batches SET linked_at = ? WHERE batch_id = ?", arguments: [now, id])
             }
-            let key = try db.cachedStatement(sql: "INSERT OR IGNORE INTO block_keys (key, record_id) VALUES (?, ?)")
-            for entry in run.blockKeys.sorted(by: { ($0.key, $0.record) < ($1.key, $1.record) }) {
-                try key.execute(arguments: [entry.key, entry.record])
+            let key = try db.cachedStatement(sql: "INSERT OR IGNORE INTO block_keys (key, tag, record_id) VALUES (?, ?, ?)")
+            for (batch, entries) in run.blockKeys {
+                guard let tag = try Int64.fetchOne(db, sql: "SELECT tag FROM batches WHERE batch_id = ?", arguments: [batch]) else {
+                    throw StoreError.linkRunStale("batch \(batch) is not stored")
+                }
+                // In index order: the b-tree is appended to rather than split at random.
+                for entry in entries.sorted(by: { ($0.key, $0.record) < ($1.key, $1.record) }) {
+                    try key.execute(arguments: [entry.key, tag, entry.record])
+                }
             }
             let link = try db.cachedStatement(sql: "INSERT INTO links (left_id, right_id, score, band) VALUES (?, ?, ?, ?)")
             for l in run.links { try link.execute(arguments: [l.left, l.right, l.score, l.band.rawValue]) }

@@ -75,7 +75,7 @@ public final class SQLiteHubStore: HubStore {
                 indexKey: try String.fetchOne(db, sql: "SELECT linkage_key_id FROM batches WHERE status = 'current' LIMIT 1"))
             // The batch row first (records refer to it), as superseded until every record verified.
             try db.execute(
-                sql: "INSERT INTO batches (batch_id, agency, content_digest, linkage_key_id, schema_digest, header, record_count, status, ingested_at) VALUES (?, ?, ?, ?, ?, ?, 0, 'superseded', ?)",
+                sql: "INSERT INTO batches (batch_id, agency, content_digest, linkage_key_id, schema_digest, header, record_count, status, ingested_at, tag) VALUES (?, ?, ?, ?, ?, ?, 0, 'superseded', ?, (SELECT COALESCE(MAX(tag), 0) + 1 FROM batches))",
                 arguments: [header.batchID, header.agency, "pending:" + header.batchID, header.linkageKeyID, header.schemaDigest, try rules.headerJSON, now])
             let insert = try db.cachedStatement(sql: "INSERT INTO records (batch_id, reference, age_band, line) VALUES (?, ?, ?, ?)")
             var count = 0

@@ -68,7 +68,12 @@ enum Schema {
             // When the batch's records were last linked; NULL while they are not (not yet, or
             // superseded and their links removed).
             "ALTER TABLE batches ADD COLUMN linked_at TEXT",
-            "CREATE TABLE block_keys (key \(int) NOT NULL, record_id \(int) NOT NULL REFERENCES records(id), PRIMARY KEY (key, record_id))" + (sqlite ? " WITHOUT ROWID" : ""),
+            // A small number per batch, so the blocking index can say whose a record is without a join.
+            "ALTER TABLE batches ADD COLUMN tag \(int)",
+            "UPDATE batches SET tag = n.n FROM (SELECT batch_id, ROW_NUMBER() OVER (ORDER BY ingested_at, batch_id) AS n FROM batches) n WHERE n.batch_id = batches.batch_id",
+            "CREATE UNIQUE INDEX batches_by_tag ON batches (tag)",
+            // The blocking index: key, then batch, then record, so one range scan finds a block by batch.
+            "CREATE TABLE block_keys (key \(int) NOT NULL, tag \(int) NOT NULL, record_id \(int) NOT NULL REFERENCES records(id), PRIMARY KEY (key, tag, record_id))" + (sqlite ? " WITHOUT ROWID" : ""),
             """
             CREATE TABLE links (
                 left_id \(int) NOT NULL REFERENCES records(id),
