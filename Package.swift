@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "HubStore", targets: ["HubStore"]),
         .library(name: "HubLinking", targets: ["HubLinking"]),
         .library(name: "TransparencyLog", targets: ["TransparencyLog"]),
+        .library(name: "Disclosure", targets: ["Disclosure"]),
         .executable(name: "mashlink-agency", targets: ["mashlink-agency"]),
         .executable(name: "mashlink-hub", targets: ["mashlink-hub"]),
         .executable(name: "mashlink-bench", targets: ["mashlink-bench"]),
@@ -81,6 +82,12 @@ let package = Package(
         .target(
             name: "TransparencyLog",
             dependencies: ["LinkCrypto"],
+            swiftSettings: strictSettings
+        ),
+        // Thresholds and lawful bases as data, the release decision, and the disclosure log's entries.
+        .target(
+            name: "Disclosure",
+            dependencies: ["Tokenisation", "TransparencyLog"],
             swiftSettings: strictSettings
         ),
         // Links the store's records: full runs, and incremental ones through the persisted index.
@@ -163,6 +170,11 @@ let package = Package(
             name: "TransparencyLogTests",
             dependencies: ["TransparencyLog"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DisclosureTests",
+            dependencies: ["Disclosure"],
             swiftSettings: strictSettings
         ),
         .testTarget(
