@@ -87,7 +87,7 @@ let package = Package(
         // Thresholds and lawful bases as data, the release decision, and the disclosure log's entries.
         .target(
             name: "Disclosure",
-            dependencies: ["Tokenisation", "TransparencyLog"],
+            dependencies: ["HubStore", "LinkCrypto", "Tokenisation", "TransparencyLog"],
             swiftSettings: strictSettings
         ),
         // Links the store's records: full runs, and incremental ones through the persisted index.
@@ -174,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DisclosureTests",
-            dependencies: ["Disclosure"],
+            dependencies: ["Disclosure", "HubStore", "TransparencyLog"],
             swiftSettings: strictSettings
         ),
         .testTarget(

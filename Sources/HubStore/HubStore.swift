@@ -77,6 +77,27 @@ public protocol HubStore: Sendable {
     /// `clusters.csv` hold).
     func linkExport() async throws(StoreError) -> LinkExport
 
+    // MARK: Disclosure log
+    // The store keeps the log's entries (canonical bytes, opaque to it) and signed checkpoints; the
+    // `Disclosure` module builds the tree, signs and proves.
+
+    /// Appends `entries` (with their leaf hashes) at index `expectedSize` onwards, and the checkpoint
+    /// signed over the log as it will be, in one durable transaction. Refused, with nothing
+    /// written, if the log no longer has `expectedSize` entries (another writer appended).
+    func appendLog(_ entries: [LogRow], expectedSize: UInt64, checkpoint: String) async throws(StoreError)
+
+    /// Entries from index `start`, in order, at most `limit`.
+    func logEntries(from start: UInt64, limit: Int) async throws(StoreError) -> [LogRow]
+
+    /// Every leaf hash, in index order: what the log's tree is rebuilt from.
+    func logLeafHashes() async throws(StoreError) -> [[UInt8]]
+
+    /// The checkpoint of the largest size, if any.
+    func latestCheckpoint() async throws(StoreError) -> (size: UInt64, note: String)?
+
+    /// The checkpoint signed at exactly `size`, if one was.
+    func checkpoint(size: UInt64) async throws(StoreError) -> String?
+
     // MARK: Operations
 
     /// The schema version the store is at.
@@ -163,6 +184,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidBatch(String)
     /// A link run could not be saved because the store changed while it ran.
     case linkRunStale(String)
+    /// Entries could not be appended to the disclosure log because another writer appended first.
+    case logAppendStale(String)
     /// The database failed.
     case database(String)
 
@@ -192,6 +215,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "the batch was refused and nothing was stored: \(why)"
         case .linkRunStale(let why):
             "the link run was not saved: \(why). Nothing was written; run 'mashlink-hub link' again"
+        case .logAppendStale(let why):
+            "nothing was appended to the disclosure log: \(why). Reopen the log and try again; nothing was released"
         case .database(let why):
             "the database failed (\(why)); nothing from this call was kept. Check the database is reachable and run 'mashlink-hub check'"
         }

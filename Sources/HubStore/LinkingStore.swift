@@ -145,3 +145,20 @@ public struct LinkExport: Sendable {
     public let links: [Link]
     public let clusters: [(agency: String, record: String, cluster: Int64)]
 }
+
+/// One stored disclosure-log entry.
+public struct LogRow: Sendable, Hashable {
+    /// Its 0-based index in the log.
+    public let index: UInt64
+    /// The entry's canonical bytes (the leaf data).
+    public let entry: [UInt8]
+    /// SHA-256(0x00 ‖ entry).
+    public let leafHash: [UInt8]
+
+    /// Makes a row.
+    public init(index: UInt64, entry: [UInt8], leafHash: [UInt8]) {
+        self.index = index
+        self.entry = entry
+        self.leafHash = leafHash
+    }
+}

@@ -32,7 +32,36 @@ enum Schema {
                 """,
             ],
             linkingMigration(for: backend),
+            logMigration(for: backend),
         ]
+    }
+
+    /// Version 3: the disclosure log. Entries are leaves of the log's Merkle tree, numbered from 0,
+    /// kept with their leaf hashes; checkpoints are the signed tree heads. Both are append-only: the
+    /// database refuses to change or delete a row (the tree and the DPO's saved checkpoints catch
+    /// anyone who gets past that).
+    private static func logMigration(for backend: StoreBackend) -> [String] {
+        let sqlite = backend == .sqlite
+        let int = sqlite ? "INTEGER" : "BIGINT", blob = sqlite ? "BLOB" : "BYTEA"
+        let tables = [
+            "CREATE TABLE log_entries (idx \(int) PRIMARY KEY CHECK (idx >= 0), entry TEXT NOT NULL, leaf_hash \(blob) NOT NULL, appended_at TEXT NOT NULL)",
+            "CREATE TABLE log_checkpoints (size \(int) PRIMARY KEY CHECK (size >= 0), note TEXT NOT NULL, signed_at TEXT NOT NULL)",
+        ]
+        let guards: [String] = sqlite
+            ? ["log_entries", "log_checkpoints"].flatMap { table in
+                ["UPDATE", "DELETE"].map { op in
+                    "CREATE TRIGGER \(table)_no_\(op.lowercased()) BEFORE \(op) ON \(table) BEGIN SELECT RAISE(ABORT, 'the disclosure log is append-only'); END"
+                }
+            }
+            : [
+                """
+                CREATE OR REPLACE FUNCTION mashlink_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'the disclosure log is append-only'; END $$
+                """,
+            ] + ["log_entries", "log_checkpoints"].map { table in
+                "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION mashlink_append_only()"
+            }
+        return tables + guards
     }
 
     /// Version 2: records get a stable integer id (what the blocking index, links and clusters

@@ -1,0 +1,134 @@
+import LinkCrypto
+import Testing
+import Tokenisation
+import TransparencyLog
+@testable import Disclosure
+
+/// Exports made in memory: entries signed into a checkpoint by a test log key, as the hub would.
+struct ExportMaker {
+    let key = Ed25519.PrivateKey()
+    let origin = "mashlink.test/disclosure-log"
+    var signer: NoteSigner { try! NoteSigner(name: origin, privateKey: key) }
+    var verifier: NoteVerifier { signer.verifier }
+
+    func checkpoint(_ entries: [[UInt8]], signer other: NoteSigner? = nil) -> String {
+        var tree = MerkleTree()
+        for e in entries { tree.append(e) }
+        return try! Checkpoint(origin: origin, size: tree.count, rootHash: tree.root).signed(by: other ?? signer)
+    }
+
+    func audit(_ entries: [LogEntry], previous: String? = nil) -> AuditReport {
+        let bytes = entries.map(\.canonicalBytes)
+        return Audit.verify(entries: bytes, checkpoint: checkpoint(bytes), origin: origin, verifier: verifier, previous: previous)
+    }
+}
+
+/// A referral's entries up to a release, at increasing times.
+func referralEntries(threshold: Threshold = .childProtection, proposer: String = "pat", confirmer: String = "mo", tiers: [PayloadTier] = [.cin, .cp], age: AgeBand = .child) -> [LogEntry] {
+    var clock = 0
+    func at() -> String {
+        clock += 1
+        return "2026-12-01T10:00:\(String(format: "%02d", clock))Z"
+    }
+    var received = LogEntry(kind: .referralReceived, referral: "ref-1", at: at(), user: proposer)
+    received.reason = nil
+    var proposed = LogEntry(kind: .thresholdProposed, referral: "ref-1", at: at(), user: proposer)
+    proposed.threshold = threshold
+    var confirmed = LogEntry(kind: .thresholdConfirmed, referral: "ref-1", at: at(), user: confirmer)
+    confirmed.threshold = threshold
+    var logged = LogEntry(kind: .releaseLogged, referral: "ref-1", at: at(), user: proposer)
+    logged.release = "rel-1"
+    logged.threshold = threshold
+    logged.lawfulBasis = threshold.policy.lawfulBasis
+    logged.agency = "police"
+    logged.record = "a1b2"
+    logged.ageBand = age
+    logged.tiers = tiers
+    logged.payloadDigests = Dictionary(uniqueKeysWithValues: tiers.map { ($0.rawValue, String(repeating: "0", count: 64)) })
+    logged.proposedBy = proposer
+    logged.confirmedBy = confirmer
+    var done = LogEntry(kind: .releaseCompleted, referral: "ref-1", at: at(), user: proposer)
+    done.release = "rel-1"
+    return [received, proposed, confirmed, logged, done]
+}
+
+@Suite("Disclosure-log audit")
+struct AuditTests {
+    let maker = ExportMaker()
+
+    @Test("a well-formed log passes: signature, root, and every release within policy")
+    func clean() {
+        let report = maker.audit(referralEntries())
+        #expect(report.passed && report.findings.isEmpty, "\(report.findings)")
+        #expect(report.entries == 5 && report.releases == 1 && report.checkpoint?.size == 5)
+    }
+
+    @Test("a changed, removed or reordered entry is caught by the root; a checkpoint by another key is refused")
+    func tampering() {
+        let entries = referralEntries().map(\.canonicalBytes)
+        let note = maker.checkpoint(entries)
+        var changed = entries
+        changed[1] = LogEntry(kind: .thresholdProposed, referral: "ref-2", at: "2026-12-01T10:00:02Z", user: "pat").canonicalBytes
+        for export in [changed, Array(entries.dropLast()), [entries[1], entries[0]] + entries[2...]] {
+            let report = Audit.verify(entries: export, checkpoint: note, origin: maker.origin, verifier: maker.verifier)
+            #expect(!report.passed)
+        }
+        let forged = maker.checkpoint(entries, signer: try! NoteSigner(name: maker.origin, privateKey: Ed25519.PrivateKey()))
+        let report = Audit.verify(entries: entries, checkpoint: forged, origin: maker.origin, verifier: maker.verifier)
+        #expect(!report.passed && report.findings.contains { $0.message.contains("does not verify") })
+        // A non-canonical encoding of an entry is refused as an entry.
+        var spaced = entries
+        spaced[0] = Array(String(decoding: entries[0], as: UTF8.self).replacingOccurrences(of: ",", with: ", ").utf8)
+        let respaced = Audit.verify(entries: spaced, checkpoint: maker.checkpoint(spaced), origin: maker.origin, verifier: maker.verifier)
+        #expect(respaced.findings.contains { $0.entry == 0 && $0.message.contains("canonical") })
+    }
+
+    @Test("truncation or rewriting against a checkpoint the DPO saved earlier is caught; an honest extension passes")
+    func previousCheckpoint() {
+        let entries = referralEntries()
+        let saved = maker.checkpoint(entries.map(\.canonicalBytes))
+        var later = entries
+        later.append(LogEntry(kind: .referralClosed, referral: "ref-1", at: "2026-12-01T11:00:00Z", user: "mo"))
+        #expect(maker.audit(later, previous: saved).passed)
+        let truncated = maker.audit(Array(entries.prefix(3)), previous: saved)
+        #expect(truncated.findings.contains { $0.message.contains("truncated") })
+        var rewritten = later
+        rewritten[0].user = "someone-else"
+        #expect(maker.audit(rewritten, previous: saved).findings.contains { $0.message.contains("rewritten") })
+    }
+
+    @Test("policy: four-eyes, tiers within the threshold, the lawful basis, child/adult fit, rejected links, unconfirmed thresholds")
+    func policy() {
+        func messages(_ entries: [LogEntry]) -> [String] { maker.audit(entries).findings.filter { $0.severity == .error }.map(\.message) }
+        #expect(messages(referralEntries(proposer: "mo", confirmer: "mo")).contains { $0.contains("four-eyes") })
+        #expect(messages(referralEntries(threshold: .childInNeed, tiers: [.cin, .cp])).contains { $0.contains("not within") })
+        #expect(messages(referralEntries(threshold: .adultSafeguarding, tiers: [.s42], age: .child)).contains { $0.contains("no reason recorded") })
+        var withReason = referralEntries(threshold: .adultSafeguarding, tiers: [.s42], age: .child)
+        withReason[3].reason = "17, transition to adult services"
+        #expect(messages(withReason).isEmpty)
+        var basis = referralEntries()
+        basis[3].lawfulBasis = "Care Act 2014 s42"
+        #expect(messages(basis).contains { $0.contains("lawful basis") })
+        var rejected = referralEntries()
+        var reject = LogEntry(kind: .linkRejected, referral: "ref-1", at: "2026-12-01T10:00:03Z", user: "mo")
+        reject.agency = "police"
+        reject.record = "a1b2"
+        rejected.insert(reject, at: 3)
+        #expect(messages(rejected).contains { $0.contains("rejected") })
+        var unconfirmed = referralEntries()
+        unconfirmed.remove(at: 2)
+        #expect(messages(unconfirmed).contains { $0.contains("no confirmed threshold") })
+        var twice = referralEntries()
+        twice.append(twice[4])
+        #expect(messages(twice).contains { $0.contains("already completed") })
+    }
+
+    @Test("a logged release never completed or voided is a warning, not a failure; time running backwards is an error")
+    func pendingAndTime() {
+        let report = maker.audit(Array(referralEntries().dropLast()))
+        #expect(report.passed && report.findings.count == 1 && report.findings[0].severity == .warning)
+        var backwards = referralEntries()
+        backwards[2].at = "2026-12-01T09:00:00Z"
+        #expect(!maker.audit(backwards).passed)
+    }
+}
