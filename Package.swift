@@ -152,6 +152,7 @@ let package = Package(
         .testTarget(
             name: "HubStoreTests",
             dependencies: [
+                "Disclosure",
                 "HubLinking",
                 "HubStore",
                 "Matching",
