@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Disclosure", targets: ["Disclosure"]),
         .executable(name: "mashlink-agency", targets: ["mashlink-agency"]),
         .executable(name: "mashlink-hub", targets: ["mashlink-hub"]),
+        .executable(name: "mashlink-audit", targets: ["mashlink-audit"]),
         .executable(name: "mashlink-bench", targets: ["mashlink-bench"]),
     ],
     dependencies: [
@@ -111,10 +112,28 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What the hub's and the auditor's commands share: `--database URL`.
+        .target(
+            name: "HubCommandSupport",
+            dependencies: ["HubStore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "mashlink-audit",
+            dependencies: [
+                "Disclosure",
+                "HubCommandSupport",
+                "TransparencyLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "mashlink-hub",
             dependencies: [
                 "CommandSupport",
+                "Disclosure",
+                "HubCommandSupport",
                 "HubLinking",
                 "HubStore",
                 "LinkFiles",

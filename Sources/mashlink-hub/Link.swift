@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubLinking
+import HubCommandSupport
 import HubStore
 import LinkCrypto
 import LinkFiles

@@ -1,27 +1,10 @@
 import ArgumentParser
 import CommandSupport
+import Disclosure
+import HubCommandSupport
 import Foundation
 import HubStore
 import Tokenisation
-
-/// `--database URL`, on every command that uses the store.
-struct DatabaseOptions: ParsableArguments {
-    @Option(help: "The store: sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE.")
-    var database = HubStores.defaultURL
-
-    /// Opens the store, runs `body`, and closes the store whether `body` succeeds or not.
-    func withStore<T>(_ body: (any HubStore) async throws -> T) async throws -> T {
-        let store = try await HubStores.open(database)
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
-    }
-}
 
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,7 +24,11 @@ struct Init: AsyncParsableCommand {
     func run() async throws {
         let (backend, version) = try await database.withStore { ($0.backend, try await $0.schemaVersion()) }
         let (release, log) = try HubKeys.create(in: keys, passphrase: try passphrase.passphrase(for: "the hub's keys"))
+        // The log's verifier key, one line, for the DPO and agencies (mashlink-audit --log-key).
+        let vkey = try LogKeys.verifierKey(for: log)
+        try Data((vkey + "\n").utf8).write(to: URL(fileURLWithPath: (keys as NSString).appendingPathComponent(LogKeys.verifierKeyFile)))
         print("store ready (\(backend.rawValue), schema version \(version)); release key \(release.keyID), log key \(log.keyID) in \(keys)/")
+        print("disclosure-log verifier key (give it to the DPO and agencies): \(keys)/\(LogKeys.verifierKeyFile)")
     }
 }
 

@@ -1,4 +1,6 @@
+import Disclosure
 import Foundation
+import LinkCrypto
 import Testing
 import Tokenisation
 @testable import HubStore
@@ -13,9 +15,12 @@ extension StoreTests {
             let errors: String
         }
 
-        static func hub(_ arguments: [String]) throws -> Run {
+        static func hub(_ arguments: [String]) throws -> Run { try run("mashlink-hub", arguments) }
+
+        /// Runs one of the package's executables (built next to the test bundle).
+        static func run(_ tool: String, _ arguments: [String]) throws -> Run {
             let process = Process()
-            process.executableURL = CrashTests.hub
+            process.executableURL = CrashTests.hub.deletingLastPathComponent().appendingPathComponent(tool)
             process.arguments = arguments
             var environment = ProcessInfo.processInfo.environment
             environment["MASHLINK_PASSPHRASE"] = "test-only-passphrase"
@@ -62,6 +67,41 @@ extension StoreTests {
             #expect(clusters.count == 1 + 350)
             let checked = try Self.hub(["check", "--database", url])
             #expect(checked.status == 0 && checked.output.contains("consistent"))
+        }
+
+        @Test("mashlink-audit: export, verify (and a tampered export fails), prove and verify-receipt, with the key init wrote", arguments: Backends.all)
+        func auditSession(_ backend: StoreBackend) async throws {
+            let f = try BatchFactory()
+            let (store, url) = try await Backends.fresh(backend)
+            await store.close()
+            let dir = f.dir.path, keys = dir + "/hub-keys"
+            #expect(try Self.hub(["init", "--database", url, "--keys", keys]).status == 0)
+            let logKey = try Ed25519.PrivateKey(
+                keyFile: try PassphraseKeyFile.read(fromPath: keys + "/" + HubKeys.logKey), passphrase: "test-only-passphrase")
+            // The hub's log, with a referral's decisions and a release in it.
+            let opened = try await HubStores.open(url)
+            let log = try await DisclosureLog.open(store: opened, logKey: logKey)
+            var proposed = LogEntry(kind: .thresholdProposed, referral: "ref-1", user: "pat")
+            proposed.threshold = .childInNeed
+            var confirmed = LogEntry(kind: .thresholdConfirmed, referral: "ref-1", user: "mo")
+            confirmed.threshold = .childInNeed
+            try await log.append([LogEntry(kind: .referralReceived, referral: "ref-1", user: "pat"), proposed, confirmed])
+            await opened.close()
+            let export = dir + "/export-1"
+            let exported = try Self.run("mashlink-audit", ["export", "--database", url, "--out", export])
+            #expect(exported.status == 0 && exported.output.contains("exported 3 entries"), "\(exported.errors)")
+            let verified = try Self.run("mashlink-audit", ["verify", export, "--log-key", keys + "/hub-log.vkey"])
+            #expect(verified.status == 0 && verified.output.contains("passed"), "\(verified.output)\(verified.errors)")
+            let receipt = dir + "/receipt.txt"
+            #expect(try Self.run("mashlink-audit", ["prove", export, "--entry", "1", "--out", receipt]).status == 0)
+            let checked = try Self.run("mashlink-audit", ["verify-receipt", receipt, "--log-key", keys + "/hub-log.vkey"])
+            #expect(checked.status == 0 && checked.output.contains("threshold.proposed"), "\(checked.errors)")
+            // A rewritten entry in the export fails, with the finding named.
+            let entries = export + "/entries.jsonl"
+            let text = try String(contentsOfFile: entries, encoding: .utf8)
+            try text.replacingOccurrences(of: "\"pat\"", with: "\"mo\"").write(toFile: entries, atomically: true, encoding: .utf8)
+            let tampered = try Self.run("mashlink-audit", ["verify", export, "--log-key", keys + "/hub-log.vkey"])
+            #expect(tampered.status == 1 && tampered.output.contains("do not hash to the checkpoint's root"), "\(tampered.output)")
         }
     }
 }
