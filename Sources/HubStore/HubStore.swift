@@ -100,6 +100,11 @@ public protocol HubStore: Sendable {
 
     // MARK: Operations
 
+    /// Deletes the records of superseded batches whose links are gone (their agency's newer batch
+    /// has been linked), with their index entries; each batch's row stays, so it can never be
+    /// replayed. Batches still linked are left and reported.
+    func purgeSuperseded() async throws(StoreError) -> PurgeReport
+
     /// The schema version the store is at.
     func schemaVersion() async throws(StoreError) -> Int
 
@@ -141,6 +146,8 @@ public struct StoredBatch: Sendable, Hashable {
 /// Whether a batch is the one its agency's records are linked from.
 public enum BatchStatus: String, Sendable {
     case current, superseded
+    /// Superseded and purged: the row stays (so the batch can never be replayed), its records are gone.
+    case purged
 }
 
 /// What an ingest did.
@@ -186,6 +193,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case linkRunStale(String)
     /// Entries could not be appended to the disclosure log because another writer appended first.
     case logAppendStale(String)
+    /// A backup or restore could not be made or failed its check.
+    case backup(String)
     /// The database failed.
     case database(String)
 
@@ -217,6 +226,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "the link run was not saved: \(why). Nothing was written; run 'mashlink-hub link' again"
         case .logAppendStale(let why):
             "nothing was appended to the disclosure log: \(why). Reopen the log and try again; nothing was released"
+        case .backup(let why):
+            "backup or restore failed: \(why)"
         case .database(let why):
             "the database failed (\(why)); nothing from this call was kept. Check the database is reachable and run 'mashlink-hub check'"
         }

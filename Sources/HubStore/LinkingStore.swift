@@ -146,6 +146,14 @@ public struct LinkExport: Sendable {
     public let clusters: [(agency: String, record: String, cluster: Int64)]
 }
 
+/// What ``HubStore/purgeSuperseded()`` did.
+public struct PurgeReport: Sendable, Hashable {
+    /// Batches purged and the records deleted with them.
+    public let batches: [String], records: Int
+    /// Superseded batches kept because their records are still linked (link first, then purge).
+    public let stillLinked: [String]
+}
+
 /// One stored disclosure-log entry.
 public struct LogRow: Sendable, Hashable {
     /// Its 0-based index in the log.

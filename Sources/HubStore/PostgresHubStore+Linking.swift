@@ -215,3 +215,36 @@ extension PostgresHubStore {
         }
     }
 }
+
+extension PostgresHubStore {
+    public func purgeSuperseded() async throws(StoreError) -> PurgeReport {
+        let now = timestamp(), logger = self.logger
+        return try await wrap {
+            try await client.withTransaction(logger: logger) { conn in
+                var rows: [(String, Int64?, String?)] = []
+                let query = try await conn.query(
+                    "SELECT batch_id, tag, linked_at FROM batches WHERE status = 'superseded' AND purged_at IS NULL ORDER BY ingested_at FOR UPDATE",
+                    logger: logger)
+                for try await row in query.decode((String, Int64?, String?).self) { rows.append(row) }
+                var purged: [String] = [], kept: [String] = [], records = 0
+                for (id, tag, linked) in rows {
+                    guard linked == nil else {
+                        kept.append(id)
+                        continue
+                    }
+                    if let tag { try await conn.query("DELETE FROM block_keys WHERE tag = \(tag)", logger: logger) }
+                    try await conn.query(
+                        "DELETE FROM links WHERE left_id IN (SELECT id FROM records WHERE batch_id = \(id)) OR right_id IN (SELECT id FROM records WHERE batch_id = \(id))",
+                        logger: logger)
+                    try await conn.query("DELETE FROM clusters WHERE record_id IN (SELECT id FROM records WHERE batch_id = \(id))", logger: logger)
+                    for try await n in try await conn.query(
+                        "WITH gone AS (DELETE FROM records WHERE batch_id = \(id) RETURNING 1) SELECT COUNT(*)::BIGINT FROM gone", logger: logger
+                    ).decode(Int.self) { records += n }
+                    try await conn.query("UPDATE batches SET purged_at = \(now) WHERE batch_id = \(id)", logger: logger)
+                    purged.append(id)
+                }
+                return PurgeReport(batches: purged, records: records, stillLinked: kept)
+            }
+        }
+    }
+}

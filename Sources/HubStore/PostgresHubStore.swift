@@ -165,12 +165,12 @@ public final class PostgresHubStore: HubStore {
         try await wrap {
             var out: [StoredBatch] = []
             let rows = try await client.query(
-                "SELECT batch_id, agency, content_digest, linkage_key_id, record_count, status, ingested_at FROM batches ORDER BY ingested_at DESC, batch_id",
+                "SELECT batch_id, agency, content_digest, linkage_key_id, record_count, status, ingested_at, purged_at FROM batches ORDER BY ingested_at DESC, batch_id",
                 logger: logger)
-            for try await (id, agency, digest, key, count, status, at) in rows.decode((String, String, String, String, Int, String, String).self) {
+            for try await (id, agency, digest, key, count, status, at, purged) in rows.decode((String, String, String, String, Int, String, String, String?).self) {
                 out.append(StoredBatch(
                     batchID: id, agency: agency, contentDigest: digest, linkageKeyID: key, recordCount: count,
-                    status: BatchStatus(rawValue: status) ?? .superseded, ingestedAt: at))
+                    status: purged != nil ? .purged : BatchStatus(rawValue: status) ?? .superseded, ingestedAt: at))
             }
             return out
         }
@@ -208,10 +208,10 @@ public final class PostgresHubStore: HubStore {
         try await wrap {
             var counts: [StoreInvariants.BatchCount] = []
             let rows = try await client.query(
-                "SELECT b.batch_id, b.record_count, b.status, b.content_digest, (SELECT COUNT(*) FROM records r WHERE r.batch_id = b.batch_id)::BIGINT FROM batches b",
+                "SELECT b.batch_id, b.record_count, b.status, b.content_digest, (SELECT COUNT(*) FROM records r WHERE r.batch_id = b.batch_id)::BIGINT, b.purged_at FROM batches b",
                 logger: logger)
-            for try await (id, declared, status, digest, stored) in rows.decode((String, Int, String, String, Int).self) {
-                counts.append(StoreInvariants.BatchCount(batchID: id, declared: declared, status: status, digest: digest, stored: stored))
+            for try await (id, declared, status, digest, stored, purged) in rows.decode((String, Int, String, String, Int, String?).self) {
+                counts.append(StoreInvariants.BatchCount(batchID: id, declared: declared, status: status, digest: digest, stored: stored, purged: purged != nil))
             }
             var current: [(String, Int)] = []
             let perAgency = try await client.query("SELECT agency, COUNT(*)::BIGINT FROM batches WHERE status = 'current' GROUP BY agency", logger: logger)

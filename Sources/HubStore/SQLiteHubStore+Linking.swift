@@ -201,3 +201,29 @@ enum LinkExportSQL {
         ORDER BY b.agency, r.reference
         """
 }
+
+extension SQLiteHubStore {
+    public func purgeSuperseded() async throws(StoreError) -> PurgeReport {
+        let now = timestamp()
+        return try await write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT batch_id, tag, linked_at FROM batches WHERE status = 'superseded' AND purged_at IS NULL ORDER BY ingested_at")
+            var purged: [String] = [], kept: [String] = [], records = 0
+            for row in rows {
+                let id: String = row[0]
+                guard (row[2] as String?) == nil else {
+                    kept.append(id)
+                    continue
+                }
+                if let tag = row[1] as Int64? { try db.execute(sql: "DELETE FROM block_keys WHERE tag = ?", arguments: [tag]) }
+                let ids = "SELECT id FROM records WHERE batch_id = ?"
+                try db.execute(sql: "DELETE FROM links WHERE left_id IN (\(ids)) OR right_id IN (\(ids))", arguments: [id, id])
+                try db.execute(sql: "DELETE FROM clusters WHERE record_id IN (\(ids))", arguments: [id])
+                try db.execute(sql: "DELETE FROM records WHERE batch_id = ?", arguments: [id])
+                records += db.changesCount
+                try db.execute(sql: "UPDATE batches SET purged_at = ? WHERE batch_id = ?", arguments: [now, id])
+                purged.append(id)
+            }
+            return PurgeReport(batches: purged, records: records, stillLinked: kept)
+        }
+    }
+}

@@ -96,10 +96,10 @@ public final class SQLiteHubStore: HubStore {
 
     public func batches() async throws(StoreError) -> [StoredBatch] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT batch_id, agency, content_digest, linkage_key_id, record_count, status, ingested_at FROM batches ORDER BY ingested_at DESC, batch_id").map {
+            try Row.fetchAll(db, sql: "SELECT batch_id, agency, content_digest, linkage_key_id, record_count, status, ingested_at, purged_at FROM batches ORDER BY ingested_at DESC, batch_id").map {
                 StoredBatch(
                     batchID: $0[0], agency: $0[1], contentDigest: $0[2], linkageKeyID: $0[3], recordCount: $0[4],
-                    status: BatchStatus(rawValue: $0[5]) ?? .superseded, ingestedAt: $0[6])
+                    status: ($0[7] as String?) != nil ? .purged : BatchStatus(rawValue: $0[5]) ?? .superseded, ingestedAt: $0[6])
             }
         }
     }
@@ -129,8 +129,8 @@ public final class SQLiteHubStore: HubStore {
             var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }.map { "SQLite: \($0)" }
             problems += try String.fetchAll(db, sql: "PRAGMA foreign_key_check").map { "foreign key: \($0)" }
             let (batches, records, invariants) = StoreInvariants.check(
-                counts: try Row.fetchAll(db, sql: "SELECT b.batch_id, b.record_count, b.status, b.content_digest, (SELECT COUNT(*) FROM records r WHERE r.batch_id = b.batch_id) FROM batches b").map {
-                    StoreInvariants.BatchCount(batchID: $0[0], declared: $0[1], status: $0[2], digest: $0[3], stored: $0[4])
+                counts: try Row.fetchAll(db, sql: "SELECT b.batch_id, b.record_count, b.status, b.content_digest, (SELECT COUNT(*) FROM records r WHERE r.batch_id = b.batch_id), b.purged_at FROM batches b").map {
+                    StoreInvariants.BatchCount(batchID: $0[0], declared: $0[1], status: $0[2], digest: $0[3], stored: $0[4], purged: ($0[5] as String?) != nil)
                 },
                 currentPerAgency: try Row.fetchAll(db, sql: "SELECT agency, COUNT(*) FROM batches WHERE status = 'current' GROUP BY agency").map { ($0[0] as String, $0[1] as Int) })
             problems += invariants
@@ -151,12 +151,15 @@ enum StoreInvariants {
         let status: String
         let digest: String
         let stored: Int
+        let purged: Bool
     }
 
     static func check(counts: [BatchCount], currentPerAgency: [(String, Int)]) -> (Int, Int, [String]) {
         var problems: [String] = []
         for c in counts {
-            if c.declared != c.stored { problems.append("batch \(c.batchID) declares \(c.declared) records but holds \(c.stored)") }
+            if c.purged {
+                if c.stored != 0 { problems.append("batch \(c.batchID) is purged but still holds \(c.stored) records") }
+            } else if c.declared != c.stored { problems.append("batch \(c.batchID) declares \(c.declared) records but holds \(c.stored)") }
             if c.digest.hasPrefix("pending:") { problems.append("batch \(c.batchID) was never completed") }
             if BatchStatus(rawValue: c.status) == nil { problems.append("batch \(c.batchID) has an unknown status") }
         }

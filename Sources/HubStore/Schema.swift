@@ -61,7 +61,9 @@ enum Schema {
             ] + ["log_entries", "log_checkpoints"].map { table in
                 "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION mashlink_append_only()"
             }
-        return tables + guards
+        // A purged batch keeps its row (header, content digest: a purged batch can never be
+        // replayed) but not its records.
+        return tables + guards + ["ALTER TABLE batches ADD COLUMN purged_at TEXT"]
     }
 
     /// Version 2: records get a stable integer id (what the blocking index, links and clusters

@@ -117,3 +117,71 @@ struct Check: AsyncParsableCommand {
         if !report.isConsistent { throw ExitCode(1) }
     }
 }
+
+struct Purge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Delete the records of superseded batches once their agency's newer batch is linked.",
+        discussion: """
+            Example:
+              mashlink-hub purge --database sqlite://./mashlink.db
+            Each purged batch keeps its row (header and content digest), so it can never be replayed;
+            its records and index entries go. A superseded batch still linked (its agency's newer
+            batch has not been linked yet) is kept: run 'mashlink-hub link' first.
+            """)
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let report = try await database.withStore { try await $0.purgeSuperseded() }
+        print("purged \(report.batches.count) superseded batches (\(report.records) records)")
+        if !report.stillLinked.isEmpty {
+            print("kept \(report.stillLinked.count) superseded batches whose records are still linked: run 'mashlink-hub link', then purge again")
+        }
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Back up the SQLite store to a new file while the hub runs, and check the copy.",
+        discussion: """
+            Example:
+              mashlink-hub backup --database sqlite://./mashlink.db --to backups/mashlink-2026-12-01.db
+            The copy is a consistent snapshot (SQLite's online backup), checked before it is put in
+            place. For PostgreSQL use pg_dump (docs/store.md).
+            """)
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The backup file to create (never overwritten).") var to: String
+
+    func run() async throws {
+        let report = try await database.withStore { store in
+            guard let sqlite = store as? SQLiteHubStore else {
+                throw ValidationError("backup is for the SQLite store; back up PostgreSQL with pg_dump (see docs/store.md)")
+            }
+            return try await sqlite.backup(to: to)
+        }
+        print("backed up to \(report.path): \(report.bytes) bytes, schema version \(report.schemaVersion), \(report.batches) batches, \(report.records) records, \(report.logEntries) log entries; integrity ok")
+    }
+}
+
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Restore the SQLite store from a backup (with the hub stopped).",
+        discussion: """
+            Example:
+              mashlink-hub restore backups/mashlink-2026-12-01.db --database sqlite://./mashlink.db --replace
+            The backup is checked first; an existing store is replaced only with --replace. After a
+            restore, verify the disclosure log against the DPO's saved checkpoint: entries logged
+            after the backup are not in it, and mashlink-audit verify --previous will say so.
+            """)
+    @Argument(help: "The backup file.") var backup: String
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Replace the store at --database if one exists.") var replace = false
+
+    func run() async throws {
+        guard database.database.hasPrefix("sqlite://") else {
+            throw ValidationError("restore is for the SQLite store; restore PostgreSQL with pg_restore (see docs/store.md)")
+        }
+        let path = String(database.database.dropFirst("sqlite://".count))
+        let report = try await SQLiteHubStore.restore(from: backup, to: path, replacing: replace)
+        print("restored \(backup) into \(path): schema version \(report.schemaVersion), \(report.batches) batches, \(report.records) records, \(report.logEntries) log entries; check passed")
+    }
+}
