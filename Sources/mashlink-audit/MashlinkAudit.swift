@@ -11,7 +11,7 @@ struct MashlinkAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mashlink-audit",
         abstract: "Verify the hub's disclosure log offline, and prove or check an agency's receipt.",
-        subcommands: [Export.self, Verify.self, Prove.self, VerifyReceipt.self])
+        subcommands: [Export.self, Verify.self, Report.self, Prove.self, VerifyReceipt.self])
 }
 
 struct Export: AsyncParsableCommand {
@@ -88,5 +88,44 @@ struct VerifyReceipt: ParsableCommand {
         print("verified: entry \(bundle.index) is in the log of \(checkpoint.size) entries signed by \(verifier.name)")
         print("  \(e.kind.rawValue) · referral \(e.referral) · \(e.at)" + [e.agency.map { " · \($0)" }, e.record.map { " record \($0)" },
             e.threshold.map { " · \($0.rawValue)" }, e.tiers.map { " · tiers \($0.map(\.rawValue).joined(separator: ","))" }].compactMap { $0 }.joined())
+    }
+}
+
+struct Report: ParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable { case html, csv, json }
+    static let configuration = CommandConfiguration(
+        abstract: "Report who saw what, when and why over a period, with counts, decision times and every finding.",
+        discussion: """
+            Example:
+              mashlink-audit report log-2026-12 --log-key hub-log.vkey --from 2026-12-01 --to 2026-12-31 --format html --out report.html
+            The export is verified first; the report says whether it passed and lists every finding.
+            """)
+    @Argument(help: "The export folder.") var export: String
+    @Option(help: "The hub's log verifier key file (hub-log.vkey).") var logKey: String
+    @Option(help: "A checkpoint saved from an earlier export.") var previous: String?
+    @Option(help: "First day (YYYY-MM-DD).") var from = "0000-01-01"
+    @Option(help: "Last day (YYYY-MM-DD).") var to = "9999-12-31"
+    @Option(help: "html, csv (the releases) or json.") var format = Format.html
+    @Option(help: "Where to write the report (default: standard output).") var out: String?
+
+    func run() throws {
+        let verifier = try LogKeys.readVerifier(at: logKey)
+        let data = try LogExport.read(directory: export)
+        let earlier = try previous.map { try String(contentsOfFile: $0, encoding: .utf8) }
+        let audit = Audit.verify(entries: data.entries, checkpoint: data.checkpoint, origin: verifier.name, verifier: verifier, previous: earlier)
+        let entries = data.entries.compactMap { try? LogEntry(canonical: $0) }
+        let report = DisclosureReport(entries: entries, audit: audit, from: from, to: to)
+        let text = switch format {
+        case .html: report.html()
+        case .csv: report.csv()
+        case .json: report.json()
+        }
+        if let out {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: out))
+            print("\(report.releases.count) releases from \(from) to \(to); log \(audit.passed ? "verified" : "FAILED verification") → \(out)")
+        } else {
+            print(text, terminator: "")
+        }
+        if !audit.passed { throw ExitCode(1) }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LinkCrypto
 import Testing
 import Tokenisation
@@ -130,5 +131,39 @@ struct AuditTests {
         var backwards = referralEntries()
         backwards[2].at = "2026-12-01T09:00:00Z"
         #expect(!maker.audit(backwards).passed)
+    }
+}
+
+@Suite("Disclosure report")
+struct DisclosureReportTests {
+    @Test("counts, decision times, the release table in CSV and JSON, and an HTML page with charts")
+    func report() throws {
+        let maker = ExportMaker()
+        var entries = referralEntries()
+        // A second referral with a release at s17, the next day, still pending.
+        var more = referralEntries(threshold: .childInNeed, tiers: [.cin]).map { e -> LogEntry in
+            var e = e
+            e.referral = "ref-2"
+            e.at = e.at.replacingOccurrences(of: "2026-12-01", with: "2026-12-02")
+            e.release = e.release.map { _ in "rel-2" }
+            return e
+        }
+        more.removeLast()
+        entries += more
+        let audit = maker.audit(entries)
+        let all = DisclosureReport(entries: entries, audit: audit, from: "2026-12-01", to: "2026-12-31")
+        #expect(all.releases.count == 2 && all.byThreshold == ["s47": 1, "s17": 1] && all.byDay == ["2026-12-01": 1, "2026-12-02": 1])
+        #expect(all.releases.map(\.status) == ["completed", "pending"] && all.passed)
+        #expect(all.decisions == 2 && all.medianDecisionHours.map { abs($0 - 2.0 / 3600) < 1e-9 } == true)
+        let firstDay = DisclosureReport(entries: entries, audit: audit, from: "2026-12-01", to: "2026-12-01")
+        #expect(firstDay.releases.count == 1 && firstDay.decisions == 1)
+        let csv = all.csv().split(separator: "\n")
+        #expect(csv.count == 3 && csv[0].hasPrefix("at,referral,agency,record,threshold"))
+        #expect(csv[1].contains("\"Children Act 1989 s47; UK GDPR Art 6(1)(e), 9(2)(g); DPA 2018 Sch 1 para 18\""))
+        let decoded = try JSONDecoder().decode(DisclosureReport.self, from: Data(all.json().utf8))
+        #expect(decoded.releases == all.releases)
+        let html = all.html()
+        #expect(html.contains("<svg") && html.contains("Log verification: passed") && html.contains("@media print"))
+        #expect(html.contains("warning (entry 8)"), "the pending release is listed as a finding")
     }
 }

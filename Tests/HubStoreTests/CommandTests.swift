@@ -92,6 +92,10 @@ extension StoreTests {
             #expect(exported.status == 0 && exported.output.contains("exported 3 entries"), "\(exported.errors)")
             let verified = try Self.run("mashlink-audit", ["verify", export, "--log-key", keys + "/hub-log.vkey"])
             #expect(verified.status == 0 && verified.output.contains("passed"), "\(verified.output)\(verified.errors)")
+            let html = dir + "/report.html"
+            let reported = try Self.run("mashlink-audit", ["report", export, "--log-key", keys + "/hub-log.vkey", "--format", "html", "--out", html])
+            #expect(reported.status == 0 && reported.output.contains("log verified"), "\(reported.errors)")
+            #expect(try String(contentsOfFile: html, encoding: .utf8).contains("Log verification: passed"))
             let receipt = dir + "/receipt.txt"
             #expect(try Self.run("mashlink-audit", ["prove", export, "--entry", "1", "--out", receipt]).status == 0)
             let checked = try Self.run("mashlink-audit", ["verify-receipt", receipt, "--log-key", keys + "/hub-log.vkey"])
