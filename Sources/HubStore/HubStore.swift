@@ -177,6 +177,10 @@ public struct IntegrityReport: Sendable, Hashable {
 public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The database URL is not one mashlink understands.
     case invalidURL(String)
+    /// The PostgreSQL server could not be reached, or refused the connection.
+    case unreachable(String)
+    /// The PostgreSQL URL's TLS settings are wrong.
+    case invalidTLS(String)
     /// The database was written by a newer mashlink.
     case newerSchema(found: Int, known: Int)
     /// The batch's agency is not registered.
@@ -210,6 +214,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .invalidURL(let url):
             "database URL '\(Self.redacted(url))' is not understood: use sqlite://PATH (default sqlite://./mashlink.db) or postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+        case .unreachable(let why):
+            "cannot connect to PostgreSQL at \(why); check the host, port, user, password and TLS settings (sslmode, sslrootcert) in the database URL"
+        case .invalidTLS(let why):
+            "the PostgreSQL TLS settings were refused: \(why)"
         case .newerSchema(let found, let known):
             "the store is at schema version \(found) but this mashlink knows only up to \(known): upgrade mashlink, or restore a backup made by this version"
         case .unknownAgency(let name):

@@ -13,14 +13,17 @@ public final class PostgresHubStore: HubStore {
     private let runner: Task<Void, Never>
     let logger: Logger
 
-    /// Connects to `url` (`postgres://USER:PASSWORD@HOST[:PORT]/DATABASE`) and runs pending
-    /// migrations; refuses a database written by a newer mashlink.
+    /// Connects to `url` (`postgres://USER:PASSWORD@HOST[:PORT]/DATABASE[?sslmode=…&sslrootcert=…]`)
+    /// and runs pending migrations; refuses a database written by a newer mashlink. TLS is off by
+    /// default only for a loopback host and fully verified otherwise (see ``PostgresTLS``).
     public init(url: String, logger: Logger = Logger(label: "mashlink.store")) async throws(StoreError) {
         guard let parts = URLComponents(string: url), let host = parts.host, let user = parts.user,
               parts.path.count > 1 else { throw .invalidURL(url) }
+        let mode = try PostgresTLS.mode(host: host, query: parts.queryItems ?? [])
+        let database = String(parts.path.dropFirst()), port = parts.port ?? 5432
+        try await mode.probe(host: host, port: port, username: user, password: parts.password, database: database, logger: logger)
         let config = PostgresClient.Configuration(
-            host: host, port: parts.port ?? 5432, username: user, password: parts.password,
-            database: String(parts.path.dropFirst()), tls: .disable)
+            host: host, port: port, username: user, password: parts.password, database: database, tls: try mode.configuration())
         // The pool's own chatter (including a warning when a query is queued before `run()` has
         // started, which is harmless) stays out of the operator's log; failures still reach callers.
         var background = logger
