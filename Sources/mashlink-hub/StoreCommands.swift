@@ -109,12 +109,18 @@ struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the store's integrity; exit status 1 with a list of problems if it is not consistent.")
     @OptionGroup var database: DatabaseOptions
+    @Option(help: "The log's verifier key file (hub-log.vkey), to check the latest checkpoint's signature too.") var logKey: String?
 
     func run() async throws {
-        let (backend, report) = try await database.withStore { ($0.backend, try await $0.check()) }
-        print("\(backend.rawValue): \(report.batches) batches, \(report.records) records, " + (report.isConsistent ? "consistent" : "\(report.problems.count) problems"))
-        for p in report.problems { print("  \(p)") }
-        if !report.isConsistent { throw ExitCode(1) }
+        let verifier = try logKey.map { try LogKeys.readVerifier(at: $0) }
+        let (backend, report, log) = try await database.withStore { store in
+            (store.backend, try await store.check(), try await LogIntegrity.check(store, verifier: verifier))
+        }
+        let problems = report.problems + log.problems
+        print("\(backend.rawValue): \(report.batches) batches, \(report.records) records, \(log.entries) log entries, "
+            + (problems.isEmpty ? "consistent" : "\(problems.count) problems"))
+        for p in problems { print("  \(p)") }
+        if !problems.isEmpty { throw ExitCode(1) }
     }
 }
 

@@ -87,6 +87,8 @@ extension StoreTests {
             confirmed.threshold = .childInNeed
             try await log.append([LogEntry(kind: .referralReceived, referral: "ref-1", user: "pat"), proposed, confirmed])
             await opened.close()
+            let checked = try Self.hub(["check", "--database", url, "--log-key", keys + "/hub-log.vkey"])
+            #expect(checked.status == 0 && checked.output.contains("3 log entries, consistent"), "\(checked.output)\(checked.errors)")
             let export = dir + "/export-1"
             let exported = try Self.run("mashlink-audit", ["export", "--database", url, "--out", export])
             #expect(exported.status == 0 && exported.output.contains("exported 3 entries"), "\(exported.errors)")
@@ -98,8 +100,8 @@ extension StoreTests {
             #expect(try String(contentsOfFile: html, encoding: .utf8).contains("Log verification: passed"))
             let receipt = dir + "/receipt.txt"
             #expect(try Self.run("mashlink-audit", ["prove", export, "--entry", "1", "--out", receipt]).status == 0)
-            let checked = try Self.run("mashlink-audit", ["verify-receipt", receipt, "--log-key", keys + "/hub-log.vkey"])
-            #expect(checked.status == 0 && checked.output.contains("threshold.proposed"), "\(checked.errors)")
+            let proved = try Self.run("mashlink-audit", ["verify-receipt", receipt, "--log-key", keys + "/hub-log.vkey"])
+            #expect(proved.status == 0 && proved.output.contains("threshold.proposed"), "\(proved.errors)")
             // A rewritten entry in the export fails, with the finding named.
             let entries = export + "/entries.jsonl"
             let text = try String(contentsOfFile: entries, encoding: .utf8)

@@ -46,6 +46,8 @@ extension StoreTests {
                 let c = try Checkpoint.open(old, origin: again.origin, verifiers: [verifier])
                 try c.verifyExtended(by: latest, proof: try await again.consistencyProof(from: c.size))
             }
+            let integrity = try await LogIntegrity.check(reopened, verifier: verifier)
+            #expect(integrity.entries == 3 && integrity.problems.isEmpty)
             // Every entry exported audits clean (no release, no policy finding).
             let entries = try await again.entries().map(\.entry.canonicalBytes)
             let report = Audit.verify(entries: entries, checkpoint: await again.checkpoint, origin: again.origin, verifier: verifier, previous: saved)
@@ -76,6 +78,8 @@ extension StoreTests {
                 try await RawSQL.execute(url, "UPDATE log_entries SET entry = '\(String(decoding: forged, as: UTF8.self))', leaf_hash = '\\x\(Hex.encode(hash))'")
             }
             let reopened = try await HubStores.open(url)
+            let integrity = try await LogIntegrity.check(reopened)
+            #expect(integrity.problems == ["the log's entries do not hash to the latest checkpoint's root"])
             do {
                 _ = try await DisclosureLog.open(store: reopened, logKey: key)
                 Issue.record("a rewritten log opened")
