@@ -94,8 +94,13 @@ public enum Releases {
 
     /// Logged releases with neither a completion nor a void: what an operator must finish or void.
     public static func pending(_ log: DisclosureLog) async throws(DisclosureError) -> [(index: UInt64, entry: LogEntry)] {
+        pending(in: try await log.entries().map(\.entry))
+    }
+
+    /// Logged releases with neither a completion nor a void among `entries` (the whole log, in order).
+    public static func pending(in entries: [LogEntry]) -> [(index: UInt64, entry: LogEntry)] {
         var logged: [String: (UInt64, LogEntry)] = [:], order: [String] = []
-        for (index, entry) in try await log.entries() {
+        for (index, entry) in entries.enumerated().map({ (UInt64($0.offset), $0.element) }) {
             guard let id = entry.release else { continue }
             switch entry.kind {
             case .releaseLogged:

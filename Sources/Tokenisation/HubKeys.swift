@@ -30,4 +30,16 @@ public enum HubKeys {
         try AgencyKeys.writePublic(log.publicKey.pemRepresentation, to: path(logPublic))
         return (release.publicKey, log.publicKey)
     }
+
+    /// The hub's release key (private), unwrapped from `directory` with `passphrase`.
+    public static func releaseKey(in directory: String, passphrase: String) throws(TokenisationError) -> X25519.PrivateKey {
+        let path = (directory as NSString).appendingPathComponent(releaseKey)
+        return try AgencyKeys.crypto { () throws(CryptoError) in try X25519.PrivateKey(keyFile: try PassphraseKeyFile.read(fromPath: path), passphrase: passphrase) }
+    }
+
+    /// The hub's log key (private), unwrapped from `directory` with `passphrase`.
+    public static func logKey(in directory: String, passphrase: String) throws(TokenisationError) -> Ed25519.PrivateKey {
+        let path = (directory as NSString).appendingPathComponent(logKey)
+        return try AgencyKeys.crypto { () throws(CryptoError) in try Ed25519.PrivateKey(keyFile: try PassphraseKeyFile.read(fromPath: path), passphrase: passphrase) }
+    }
 }

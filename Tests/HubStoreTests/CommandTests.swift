@@ -87,11 +87,32 @@ extension StoreTests {
             confirmed.threshold = .childInNeed
             try await log.append([LogEntry(kind: .referralReceived, referral: "ref-1", user: "pat"), proposed, confirmed])
             await opened.close()
+            // A release logged and never completed: listed as pending, then voided by the operator.
+            let reopened = try await HubStores.open(url)
+            let again = try await DisclosureLog.open(store: reopened, logKey: logKey)
+            var logged = LogEntry(kind: .releaseLogged, referral: "ref-1", user: "pat")
+            logged.release = "rel-9"
+            logged.threshold = .childInNeed
+            logged.lawfulBasis = Threshold.childInNeed.policy.lawfulBasis
+            logged.agency = "police"
+            logged.record = "c0ffee"
+            logged.ageBand = .child
+            logged.tiers = [.cin]
+            logged.payloadDigests = ["cin": String(repeating: "0", count: 64)]
+            logged.proposedBy = "pat"
+            logged.confirmedBy = "mo"
+            try await again.append([logged])
+            await reopened.close()
+            let pending = try Self.hub(["releases", "pending", "--database", url])
+            #expect(pending.status == 0 && pending.output.contains("1 pending release") && pending.output.contains("rel-9"), "\(pending.errors)")
+            let voided = try Self.hub(["releases", "void", "rel-9", "--user", "ops", "--reason", "test", "--keys", keys, "--database", url])
+            #expect(voided.status == 0, "\(voided.errors)")
+            #expect(try Self.hub(["releases", "pending", "--database", url]).output.contains("0 pending release"))
             let checked = try Self.hub(["check", "--database", url, "--log-key", keys + "/hub-log.vkey"])
-            #expect(checked.status == 0 && checked.output.contains("3 log entries, consistent"), "\(checked.output)\(checked.errors)")
+            #expect(checked.status == 0 && checked.output.contains("5 log entries, consistent"), "\(checked.output)\(checked.errors)")
             let export = dir + "/export-1"
             let exported = try Self.run("mashlink-audit", ["export", "--database", url, "--out", export])
-            #expect(exported.status == 0 && exported.output.contains("exported 3 entries"), "\(exported.errors)")
+            #expect(exported.status == 0 && exported.output.contains("exported 5 entries"), "\(exported.errors)")
             let verified = try Self.run("mashlink-audit", ["verify", export, "--log-key", keys + "/hub-log.vkey"])
             #expect(verified.status == 0 && verified.output.contains("passed"), "\(verified.output)\(verified.errors)")
             let html = dir + "/report.html"
