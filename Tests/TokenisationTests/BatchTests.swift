@@ -244,6 +244,18 @@ struct CanonicalLineTests {
             let slow = try JSONDecoder().decode(RecordLine.self, from: Data(bytes))
             let a = try fast.record(bloomBits: 1024, lineNumber: 1), b = try slow.record(bloomBits: 1024, lineNumber: 1)
             #expect(a == b)
+            // The one-pass decoder builds the same record straight from the bytes, and refuses what is not canonical.
+            #expect(CanonicalRecordDecoder.decode(bytes[...], bloomBits: 1024) == b)
+            #expect(CanonicalRecordDecoder.decode(bytes[...], bloomBits: 512) == nil, "filters of another length")
+            #expect(CanonicalRecordDecoder.decode(Array(line.replacingOccurrences(of: ",\"ref\":", with: ", \"ref\":").utf8)[...], bloomBits: 1024) == nil)
+            #expect(CanonicalRecordDecoder.decode(bytes.dropLast(), bloomBits: 1024) == nil)
+            // A base64 value with a character outside the alphabet, or cut short, is refused.
+            let token = try #require(line.range(of: "[\"")).upperBound
+            var broken = Array(line.utf8)
+            broken[line.utf8.distance(from: line.utf8.startIndex, to: token)] = UInt8(ascii: "*")
+            #expect(CanonicalRecordDecoder.decode(broken[...], bloomBits: 1024) == nil)
+            let cut = line.replacingOccurrences(of: #"=="]"#, with: #"="]"#)
+            if cut != line { #expect(CanonicalRecordDecoder.decode(Array(cut.utf8)[...], bloomBits: 1024) == nil) }
             // The same JSON with a space, reordered keys or an escape is not canonical: nil, so the reader falls back.
             #expect(RecordLine(canonical: Array(line.replacingOccurrences(of: ",\"ref\":", with: ", \"ref\":").utf8)[...]) == nil)
             #expect(RecordLine(canonical: Array(line.replacingOccurrences(of: "\"ref\":\"", with: "\"ref\":\"\\u0030").utf8)[...]) == nil)

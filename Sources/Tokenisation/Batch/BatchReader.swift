@@ -58,13 +58,15 @@ public final class BatchReader {
             return nil
         }
         hasher.update(line)
+        count += 1
+        if let record = CanonicalRecordDecoder.decode(line[...], bloomBits: header.bloom.bits) { return (record, line.dropLast()) }
+        // Not in the canonical form (or malformed): the general path reads it or says what is wrong.
         let parsed: RecordLine
         if let fast = RecordLine(canonical: line[...]) { parsed = fast } else {
             do { parsed = try decoder.decode(RecordLine.self, from: Data(line)) } catch {
                 throw .invalidBatch("line \(lineNumber) is not a valid record")
             }
         }
-        count += 1
         return (try parsed.record(bloomBits: header.bloom.bits, lineNumber: lineNumber), line.dropLast())
     }
 

@@ -109,6 +109,7 @@ struct RecordLine: Codable {
 public enum RecordLineCodec {
     /// The record in `line`, whose filters must have `bloomBits` bits.
     public static func decode(_ line: [UInt8], bloomBits: Int) throws(TokenisationError) -> EncodedRecord {
+        if let record = CanonicalRecordDecoder.decode(line[...], bloomBits: bloomBits) { return record }
         let parsed: RecordLine
         if let fast = RecordLine(canonical: line[...]) { parsed = fast } else {
             do { parsed = try JSONDecoder().decode(RecordLine.self, from: Data(line)) } catch {
