@@ -34,9 +34,7 @@ extension PostgresHubStore {
             for try await row in try await client.query("SELECT batch_id, header FROM batches", logger: logger).decode((String, String).self) { out.append(row) }
             return out
         }
-        var bits: [String: Int] = [:]
-        for (id, json) in headers { bits[id] = try JSONCoding.header(json).bloom.bits }
-        return bits
+        return try LinkRunRules.bloomBits(headers)
     }
 
     public func records(inBatch batchID: String) async throws(StoreError) -> [StoredRecord] {

@@ -27,9 +27,7 @@ extension SQLiteHubStore {
         let headers = try await read { db in
             try Row.fetchAll(db, sql: "SELECT batch_id, header FROM batches").map { ($0[0] as String, $0[1] as String) }
         }
-        var bits: [String: Int] = [:]
-        for (id, json) in headers { bits[id] = try JSONCoding.header(json).bloom.bits }
-        return bits
+        return try LinkRunRules.bloomBits(headers)
     }
 
     public func records(inBatch batchID: String) async throws(StoreError) -> [StoredRecord] {

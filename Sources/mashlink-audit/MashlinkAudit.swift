@@ -29,6 +29,21 @@ struct Export: AsyncParsableCommand {
     }
 }
 
+/// What verify and report share: the export, the log key and an earlier checkpoint.
+struct ExportOptions: ParsableArguments {
+    @Argument(help: "The export folder.") var export: String
+    @Option(help: "The hub's log verifier key file (hub-log.vkey).") var logKey: String
+    @Option(help: "A checkpoint saved from an earlier export.") var previous: String?
+
+    /// Reads the export and audits it.
+    func audit() throws -> (export: LogExport, report: AuditReport) {
+        let verifier = try LogKeys.readVerifier(at: logKey)
+        let data = try LogExport.read(directory: export)
+        let earlier = try previous.map { try String(contentsOfFile: $0, encoding: .utf8) }
+        return (data, Audit.verify(entries: data.entries, checkpoint: data.checkpoint, origin: verifier.name, verifier: verifier, previous: earlier))
+    }
+}
+
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Verify an export: checkpoint signature, recomputed root, consistency with a saved checkpoint, and policy.",
@@ -37,15 +52,10 @@ struct Verify: ParsableCommand {
               mashlink-audit verify log-2026-12 --log-key hub-log.vkey --previous log-2026-11/checkpoint.txt
             Exits 1 when anything fails, listing every finding.
             """)
-    @Argument(help: "The export folder.") var export: String
-    @Option(help: "The hub's log verifier key file (hub-log.vkey).") var logKey: String
-    @Option(help: "A checkpoint saved from an earlier export.") var previous: String?
+    @OptionGroup var options: ExportOptions
 
     func run() throws {
-        let verifier = try LogKeys.readVerifier(at: logKey)
-        let data = try LogExport.read(directory: export)
-        let earlier = try previous.map { try String(contentsOfFile: $0, encoding: .utf8) }
-        let report = Audit.verify(entries: data.entries, checkpoint: data.checkpoint, origin: verifier.name, verifier: verifier, previous: earlier)
+        let report = try options.audit().report
         print("\(report.entries) entries, \(report.releases) releases; checkpoint \(report.checkpoint.map { "of size \($0.size) verified" } ?? "NOT verified")")
         for f in report.findings { print("  \(f)") }
         guard report.passed else {
@@ -100,19 +110,14 @@ struct Report: ParsableCommand {
               mashlink-audit report log-2026-12 --log-key hub-log.vkey --from 2026-12-01 --to 2026-12-31 --format html --out report.html
             The export is verified first; the report says whether it passed and lists every finding.
             """)
-    @Argument(help: "The export folder.") var export: String
-    @Option(help: "The hub's log verifier key file (hub-log.vkey).") var logKey: String
-    @Option(help: "A checkpoint saved from an earlier export.") var previous: String?
+    @OptionGroup var options: ExportOptions
     @Option(help: "First day (YYYY-MM-DD).") var from = "0000-01-01"
     @Option(help: "Last day (YYYY-MM-DD).") var to = "9999-12-31"
     @Option(help: "html, csv (the releases) or json.") var format = Format.html
     @Option(help: "Where to write the report (default: standard output).") var out: String?
 
     func run() throws {
-        let verifier = try LogKeys.readVerifier(at: logKey)
-        let data = try LogExport.read(directory: export)
-        let earlier = try previous.map { try String(contentsOfFile: $0, encoding: .utf8) }
-        let audit = Audit.verify(entries: data.entries, checkpoint: data.checkpoint, origin: verifier.name, verifier: verifier, previous: earlier)
+        let (data, audit) = try options.audit()
         let entries = data.entries.compactMap { try? LogEntry(canonical: $0) }
         let report = DisclosureReport(entries: entries, audit: audit, from: from, to: to)
         let text = switch format {
