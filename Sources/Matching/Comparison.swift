@@ -42,71 +42,137 @@ public struct ComparisonVector: Sendable, Hashable {
     public var isCoLocated: Bool { levels[ComparedField.locationIndex] == 0 }
 }
 
+/// One record laid out for comparison: every token the comparator reads as a 128-bit value in one
+/// flat array (a range per token name), and the three Bloom filters. Built once per record, so that
+/// comparing a pair is integer equality and popcounts, with no string-keyed lookup.
+public struct ComparisonProfile: Sendable {
+    /// The token names compared, in slot order.
+    static let names: [String] = [
+        TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.middle,
+        TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic,
+        TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.sex,
+        TokenName.houseAndPostcode, TokenName.postcode, TokenName.postcodeSector, TokenName.postcodeDistrict,
+        TokenName.nhs, TokenName.other,
+    ]
+    enum Slot: Int {
+        case given, givenCanonical, givenPhonetic, middle, surname, surnamePart, surnamePhonetic
+        case dob, dobSwapped, dobYearMonth, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict, nhs, other
+    }
+
+    /// A token as two 64-bit words (its 16 bytes; any other length is folded, which only synthetic
+    /// tests produce).
+    struct Value: Hashable {
+        let high: UInt64, low: UInt64
+
+        init(_ token: Token) {
+            let b = token.bytes
+            if b.count == 16 {
+                var h: UInt64 = 0, l: UInt64 = 0
+                for i in 0..<8 {
+                    h = h << 8 | UInt64(b[i])
+                    l = l << 8 | UInt64(b[i + 8])
+                }
+                (high, low) = (h, l)
+            } else {
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01b3 }
+                (high, low) = (h, UInt64(b.count) | 1 << 63)
+            }
+        }
+    }
+
+    private var values: [Value] = []
+    /// `start[slot] ..< start[slot + 1]` are the slot's values.
+    private var start: [UInt16] = []
+    let given: BloomFilter?, surname: BloomFilter?, address: BloomFilter?
+
+    /// The profile of `record`.
+    public init(_ record: EncodedRecord) {
+        start.reserveCapacity(Self.names.count + 1)
+        for name in Self.names {
+            start.append(UInt16(values.count))
+            for t in record.tokens[name] ?? [] { values.append(Value(t)) }
+        }
+        start.append(UInt16(values.count))
+        given = record.filters["given"]
+        surname = record.filters["surname"]
+        address = record.filters["address"]
+    }
+
+    func has(_ slot: Slot) -> Bool { start[slot.rawValue] < start[slot.rawValue + 1] }
+
+    func shares(_ slot: Slot, with other: ComparisonProfile, _ otherSlot: Slot) -> Bool {
+        let a = Int(start[slot.rawValue])..<Int(start[slot.rawValue + 1])
+        let b = Int(other.start[otherSlot.rawValue])..<Int(other.start[otherSlot.rawValue + 1])
+        for i in a { for j in b where values[i] == other.values[j] { return true } }
+        return false
+    }
+}
+
 /// Compares two encoded records field by field, using only keyed tokens and Bloom filters.
 public enum Comparator {
     /// The comparison vector of `a` and `b`.
     public static func compare(_ a: EncodedRecord, _ b: EncodedRecord) -> ComparisonVector {
-        ComparisonVector(levels: ComparedField.allCases.map { level(of: $0, a, b) })
+        compare(ComparisonProfile(a), ComparisonProfile(b))
     }
 
-    static func shares(_ a: EncodedRecord, _ nameA: String, _ b: EncodedRecord, _ nameB: String) -> Bool {
-        guard let x = a.tokens[nameA], let y = b.tokens[nameB] else { return false }
-        return x.contains { y.contains($0) }
+    /// The comparison vector of two records' profiles (the fast path linking uses).
+    public static func compare(_ a: ComparisonProfile, _ b: ComparisonProfile) -> ComparisonVector {
+        ComparisonVector(levels: [
+            level(of: .givenName, a, b), level(of: .surname, a, b), level(of: .dateOfBirth, a, b), level(of: .sex, a, b),
+            level(of: .location, a, b), level(of: .nhsNumber, a, b), level(of: .otherIdentifier, a, b),
+        ])
     }
 
-    static func has(_ r: EncodedRecord, _ name: String) -> Bool { !(r.tokens[name]?.isEmpty ?? true) }
-
-    static func diceLevel(_ a: EncodedRecord, _ b: EncodedRecord, filter: String) -> Double? {
-        guard let x = a.filters[filter], let y = b.filters[filter], x.bitCount == y.bitCount, !x.isEmpty, !y.isEmpty else { return nil }
+    static func diceLevel(_ x: BloomFilter?, _ y: BloomFilter?) -> Double? {
+        guard let x, let y, x.bitCount == y.bitCount, !x.isEmpty, !y.isEmpty else { return nil }
         return x.dice(y)
     }
 
-    static func level(of field: ComparedField, _ a: EncodedRecord, _ b: EncodedRecord) -> Int? {
+    static func level(of field: ComparedField, _ a: ComparisonProfile, _ b: ComparisonProfile) -> Int? {
         switch field {
         case .givenName:
-            guard has(a, TokenName.given), has(b, TokenName.given) else { return nil }
-            if shares(a, TokenName.given, b, TokenName.given) { return 0 }
-            if shares(a, TokenName.givenCanonical, b, TokenName.givenCanonical) || shares(a, TokenName.given, b, TokenName.middle)
-                || shares(a, TokenName.middle, b, TokenName.given) { return 1 }
-            if shares(a, TokenName.givenPhonetic, b, TokenName.givenPhonetic) { return 2 }
-            return dice(a, b, filter: "given", from: 3)
+            guard a.has(.given), b.has(.given) else { return nil }
+            if a.shares(.given, with: b, .given) { return 0 }
+            if a.shares(.givenCanonical, with: b, .givenCanonical) || a.shares(.given, with: b, .middle) || a.shares(.middle, with: b, .given) { return 1 }
+            if a.shares(.givenPhonetic, with: b, .givenPhonetic) { return 2 }
+            return dice(a.given, b.given, from: 3)
         case .surname:
-            guard has(a, TokenName.surname), has(b, TokenName.surname) else { return nil }
-            if shares(a, TokenName.surname, b, TokenName.surname) { return 0 }
-            if shares(a, TokenName.surnamePart, b, TokenName.surname) || shares(a, TokenName.surname, b, TokenName.surnamePart)
-                || shares(a, TokenName.surnamePart, b, TokenName.surnamePart) { return 1 }
-            if shares(a, TokenName.surnamePhonetic, b, TokenName.surnamePhonetic) { return 2 }
-            return dice(a, b, filter: "surname", from: 3)
+            guard a.has(.surname), b.has(.surname) else { return nil }
+            if a.shares(.surname, with: b, .surname) { return 0 }
+            if a.shares(.surnamePart, with: b, .surname) || a.shares(.surname, with: b, .surnamePart) || a.shares(.surnamePart, with: b, .surnamePart) { return 1 }
+            if a.shares(.surnamePhonetic, with: b, .surnamePhonetic) { return 2 }
+            return dice(a.surname, b.surname, from: 3)
         case .dateOfBirth:
-            guard has(a, TokenName.dob), has(b, TokenName.dob) else { return nil }
-            if shares(a, TokenName.dob, b, TokenName.dob) { return 0 }
-            if shares(a, TokenName.dobSwapped, b, TokenName.dob) || shares(a, TokenName.dob, b, TokenName.dobSwapped) { return 1 }
-            if shares(a, TokenName.dobYearMonth, b, TokenName.dobYearMonth) { return 2 }
+            guard a.has(.dob), b.has(.dob) else { return nil }
+            if a.shares(.dob, with: b, .dob) { return 0 }
+            if a.shares(.dobSwapped, with: b, .dob) || a.shares(.dob, with: b, .dobSwapped) { return 1 }
+            if a.shares(.dobYearMonth, with: b, .dobYearMonth) { return 2 }
             return 3
         case .sex:
-            guard has(a, TokenName.sex), has(b, TokenName.sex) else { return nil }
-            return shares(a, TokenName.sex, b, TokenName.sex) ? 0 : 1
+            guard a.has(.sex), b.has(.sex) else { return nil }
+            return a.shares(.sex, with: b, .sex) ? 0 : 1
         case .location:
-            if shares(a, TokenName.houseAndPostcode, b, TokenName.houseAndPostcode) { return 0 }
-            let bothPostcode = has(a, TokenName.postcode) && has(b, TokenName.postcode)
-            let address = diceLevel(a, b, filter: "address")
+            if a.shares(.houseAndPostcode, with: b, .houseAndPostcode) { return 0 }
+            let bothPostcode = a.has(.postcode) && b.has(.postcode)
+            let address = diceLevel(a.address, b.address)
             guard bothPostcode || address != nil else { return nil }
             let similarAddress = (address ?? 0) >= 0.8
-            if bothPostcode && shares(a, TokenName.postcode, b, TokenName.postcode) { return similarAddress ? 1 : 2 }
-            if similarAddress || shares(a, TokenName.postcodeSector, b, TokenName.postcodeSector) { return 3 }
-            if shares(a, TokenName.postcodeDistrict, b, TokenName.postcodeDistrict) { return 4 }
+            if bothPostcode && a.shares(.postcode, with: b, .postcode) { return similarAddress ? 1 : 2 }
+            if similarAddress || a.shares(.postcodeSector, with: b, .postcodeSector) { return 3 }
+            if a.shares(.postcodeDistrict, with: b, .postcodeDistrict) { return 4 }
             return 5
         case .nhsNumber:
-            guard has(a, TokenName.nhs), has(b, TokenName.nhs) else { return nil }
-            return shares(a, TokenName.nhs, b, TokenName.nhs) ? 0 : 1
+            guard a.has(.nhs), b.has(.nhs) else { return nil }
+            return a.shares(.nhs, with: b, .nhs) ? 0 : 1
         case .otherIdentifier:
-            guard has(a, TokenName.other), has(b, TokenName.other) else { return nil }
-            return shares(a, TokenName.other, b, TokenName.other) ? 0 : 1
+            guard a.has(.other), b.has(.other) else { return nil }
+            return a.shares(.other, with: b, .other) ? 0 : 1
         }
     }
 
-    private static func dice(_ a: EncodedRecord, _ b: EncodedRecord, filter: String, from first: Int) -> Int {
-        let d = diceLevel(a, b, filter: filter) ?? 0
+    private static func dice(_ x: BloomFilter?, _ y: BloomFilter?, from first: Int) -> Int {
+        let d = diceLevel(x, y) ?? 0
         return d >= 0.8 ? first : d >= 0.6 ? first + 1 : first + 2
     }
 }

@@ -39,14 +39,18 @@ extension Linker {
     ) -> IncrementalScoring {
         precondition(others.count == pairs.count, "one list of candidate pairs per other agency")
         let model = scorer.model
-        func scored(_ left: [EncodedRecord], _ right: [EncodedRecord], _ pairs: [CandidatePair], within: Bool) -> [Double] {
+        let newProfiles = new.map(ComparisonProfile.init)
+        func scored(
+            _ left: [EncodedRecord], _ leftProfiles: [ComparisonProfile], _ right: [EncodedRecord], _ rightProfiles: [ComparisonProfile],
+            _ pairs: [CandidatePair], within: Bool
+        ) -> [Double] {
             Parallel.chunked(pairs, threads: threads) { p in
-                scorer.score(left[p.left], right[p.right], Comparator.compare(left[p.left], right[p.right]), withinAgency: within)
+                scorer.score(left[p.left], right[p.right], Comparator.compare(leftProfiles[p.left], rightProfiles[p.right]), withinAgency: within)
             }
         }
         var cross: [[IncrementalScoring.Pair]] = [], crossConflicts: [[CandidatePair]] = []
         for (k, other) in others.enumerated() {
-            let scores = scored(new, other, pairs[k], within: false)
+            let scores = scored(new, newProfiles, other, other.map(ComparisonProfile.init), pairs[k], within: false)
             let kept = OneToOne.keep(pairs[k], scores: scores)
             var out: [IncrementalScoring.Pair] = [], conflicts: [CandidatePair] = []
             for (i, p) in pairs[k].enumerated() {
@@ -63,7 +67,7 @@ extension Linker {
             let blocked = blocker.candidates(within: new)
             oversized = blocked.oversizedBlocks
             within = blocked.pairs.count
-            let scores = scored(new, new, blocked.pairs, within: true)
+            let scores = scored(new, newProfiles, new, newProfiles, blocked.pairs, within: true)
             for (i, p) in blocked.pairs.enumerated() {
                 let band = model.band(scores[i])
                 if band != .nonMatch { duplicates.append(.init(left: p.left, right: p.right, score: scores[i], band: band)) }

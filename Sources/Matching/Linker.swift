@@ -90,16 +90,17 @@ public enum Linker {
         for r in blocked { stats.oversizedBlocks.merge(r.oversizedBlocks, uniquingKeysWith: +) }
         stats.stageSeconds.append(("blocking", clock.lap()))
 
-        // Comparison, in chunks across threads.
+        // Comparison, in chunks across threads, over profiles built once per record.
+        let profiles = Parallel.map(agencies.count, threads: threads) { a in agencies[a].records.map(ComparisonProfile.init) }
         let vectors = blocked.enumerated().map { t, result in
-            let left = agencies[tasks[t].a].records, right = agencies[tasks[t].b].records
+            let left = profiles[tasks[t].a], right = profiles[tasks[t].b]
             return Parallel.chunked(result.pairs, threads: threads) { Comparator.compare(left[$0.left], right[$0.right]) }
         }
         stats.candidatePairs = blocked.reduce(0) { $0 + $1.pairs.count }
         stats.records = agencies.reduce(0) { $0 + $1.records.count }
         stats.stageSeconds.append(("comparing", clock.lap()))
 
-        var trained = model ?? train(agencies, tasks: tasks, vectors: vectors)
+        var trained = model ?? train(agencies, profiles: profiles, tasks: tasks, vectors: vectors)
         if let matchThreshold { trained.matchThreshold = matchThreshold }
         if let possibleThreshold { trained.possibleThreshold = possibleThreshold }
         stats.stageSeconds.append(("training", clock.lap()))
@@ -179,7 +180,7 @@ public enum Linker {
     /// Trains a model on the candidate pairs: u from random pairs (of records of two different
     /// agencies, or inside the only one), u among co-located people from pairs inside each agency, m and the
     /// priors by EM.
-    static func train(_ agencies: [AgencyRecords], tasks: [(a: Int, b: Int)], vectors: [[ComparisonVector]]) -> MatchModel {
+    static func train(_ agencies: [AgencyRecords], profiles: [[ComparisonProfile]], tasks: [(a: Int, b: Int)], vectors: [[ComparisonVector]]) -> MatchModel {
         let u = ModelTrainer.estimateU(agencies.map(\.records))
         var cross: [ComparisonVector] = [], inside: [ComparisonVector] = []
         var crossPossible = 0, insidePossible = 0
@@ -193,7 +194,7 @@ public enum Linker {
                 crossPossible += n * m
             }
         }
-        let m = ModelTrainer.trainM(sessions: trainingSessions(agencies, tasks: tasks, primaryIsWithin: cross.isEmpty), u: u)
+        let m = ModelTrainer.trainM(sessions: trainingSessions(agencies, profiles: profiles, tasks: tasks, primaryIsWithin: cross.isEmpty), u: u)
         var model = ModelTrainer.train(
             vectors: cross.isEmpty ? inside : cross, u: u, possiblePairs: cross.isEmpty ? insidePossible : crossPossible,
             withinAgencyVectors: cross.isEmpty ? [] : inside, withinAgencyPossiblePairs: insidePossible,
@@ -212,7 +213,8 @@ extension Linker {
     /// largest group is families at one address, and EM would learn "same household" as the match
     /// class. Across agencies, or inside the only one; at most `maximumPairs` a session.
     static func trainingSessions(
-        _ agencies: [AgencyRecords], tasks: [(a: Int, b: Int)], primaryIsWithin: Bool, maximumPairs: Int = 300_000
+        _ agencies: [AgencyRecords], profiles: [[ComparisonProfile]], tasks: [(a: Int, b: Int)], primaryIsWithin: Bool,
+        maximumPairs: Int = 300_000
     ) -> [(vectors: [ComparisonVector], blockedFields: Set<ComparedField>)] {
         let sessions: [([String], Set<ComparedField>)] = [
             ([TokenName.dob], [.dateOfBirth]),
@@ -228,7 +230,7 @@ extension Linker {
                 let pairs = a == b ? blocker.candidates(within: left).pairs : blocker.candidates(left: left, right: right).pairs
                 let stride = max(1, pairs.count / max(perTask, 1))
                 for i in Swift.stride(from: 0, to: pairs.count, by: stride) {
-                    var v = Comparator.compare(left[pairs[i].left], right[pairs[i].right])
+                    var v = Comparator.compare(profiles[a][pairs[i].left], profiles[b][pairs[i].right])
                     for (k, field) in ComparedField.allCases.enumerated() where fields.contains(field) { v.levels[k] = nil }
                     vectors.append(v)
                 }
