@@ -117,10 +117,23 @@ public enum StoreLinker {
         for (key, members) in newSide where members.count > cap { oversized[passOf[key] ?? "?", default: 0] += 1 }
         clock.lap("blocking")
 
-        // Candidate records of the other agencies, and the pairs, per agency.
+        // Pairs (new record, stored record) with the keys they share, kept as the blocker keeps
+        // them (enough shared keys, or one of a sufficient pass); only their records are read.
         let others = current.filter { $0.agency != batch.agency }
         let members = lookup.members.filter { $0.batchID != batch.batchID && agencyOfBatch[$0.batchID] != nil }
-        let candidates = try await wrap { () async throws(StoreError) in try await store.records(ids: Array(Set(members.map(\.recordID)))) }
+        let configuration = blocker.configuration
+        var shared: [StoredPair: Int] = [:], sufficient = Set<StoredPair>()
+        for m in members {
+            guard let lefts = newSide[m.key] else { continue }
+            let alone = passOf[m.key].map { configuration.sufficientPasses.contains($0) } ?? false
+            for i in lefts {
+                let pair = StoredPair(new: i, stored: m.recordID)
+                shared[pair, default: 0] += 1
+                if alone { sufficient.insert(pair) }
+            }
+        }
+        let keptPairs = shared.compactMap { $0.value >= configuration.minimumSharedKeys || sufficient.contains($0.key) ? $0.key : nil }
+        let candidates = try await wrap { () async throws(StoreError) in try await store.records(ids: Array(Set(keptPairs.map(\.stored)))) }
         var local: [Int64: (agency: Int, index: Int)] = [:]
         var otherRecords = [[EncodedRecord]](repeating: [], count: others.count)
         var otherIDs = [[Int64]](repeating: [], count: others.count)
@@ -132,12 +145,12 @@ public enum StoreLinker {
             otherRecords[a].append(c.record)
             otherIDs[a].append(c.id)
         }
-        var pairSets = [Set<CandidatePair>](repeating: [], count: others.count)
-        for m in members {
-            guard let (a, j) = local[m.recordID], let lefts = newSide[m.key] else { continue }
-            for i in lefts { pairSets[a].insert(CandidatePair(left: i, right: j)) }
+        var pairLists = [[CandidatePair]](repeating: [], count: others.count)
+        for pair in keptPairs {
+            guard let (a, j) = local[pair.stored] else { continue }
+            pairLists[a].append(CandidatePair(left: pair.new, right: j))
         }
-        let pairs = pairSets.map { $0.sorted { ($0.left, $0.right) < ($1.left, $1.right) } }
+        let pairs = pairLists.map { $0.sorted { ($0.left, $0.right) < ($1.left, $1.right) } }
         clock.lap("reading")
         let scoring = Linker.scoreIncrement(
             newRecords, against: otherRecords, pairs: pairs, scorer: scorer, blocker: blocker,
@@ -264,4 +277,10 @@ public enum StoreLinker {
     private static func wrap<T>(_ body: () async throws(StoreError) -> T) async throws(HubLinkingError) -> T {
         do { return try await body() } catch { throw .store(error) }
     }
+}
+
+/// A candidate pair before the stored side is read: a new record's index and a stored record's id.
+struct StoredPair: Hashable {
+    let new: Int
+    let stored: Int64
 }

@@ -81,3 +81,32 @@ struct BlockingTests {
         #expect(zero.next() == 0xe220_a839_7b1d_cdaf)
     }
 }
+
+@Suite("Meta-blocking by shared keys")
+struct SharedKeyBlockingTests {
+    static func record(_ ref: String, _ tokens: [String: String]) -> EncodedRecord {
+        EncodedRecord(
+            reference: ref, ageBand: nil, tokens: tokens.mapValues { [Token(bytes: Array($0.utf8))] }, filters: [:], payload: [:])
+    }
+
+    @Test("with a minimum of two shared keys, a pair meeting in one block is dropped unless that block's pass suffices alone")
+    func minimumShared() {
+        let left = [
+            Self.record("a", [TokenName.dob: "d1", TokenName.blockSurnameYear: "s1"]),  // shares dob and surname-year with x
+            Self.record("b", [TokenName.dob: "d1"]),  // shares only dob with x
+            Self.record("c", [TokenName.nhs: "n1"]),  // shares only the NHS number with y
+        ]
+        let right = [
+            Self.record("x", [TokenName.dob: "d1", TokenName.blockSurnameYear: "s1"]),
+            Self.record("y", [TokenName.nhs: "n1"]),
+        ]
+        let passes = [TokenName.dob, TokenName.blockSurnameYear, TokenName.nhs]
+        let one = Blocker(configuration: BlockingConfiguration(tokenPasses: passes, lshBands: 0, lshBitsPerBand: 0, maximumBlockSize: 50))
+        #expect(one.candidates(left: left, right: right).pairs == [CandidatePair(left: 0, right: 0), CandidatePair(left: 1, right: 0), CandidatePair(left: 2, right: 1)])
+        let two = Blocker(configuration: BlockingConfiguration(
+            tokenPasses: passes, lshBands: 0, lshBitsPerBand: 0, maximumBlockSize: 50, minimumSharedKeys: 2, sufficientPasses: [TokenName.nhs]))
+        #expect(two.candidates(left: left, right: right).pairs == [CandidatePair(left: 0, right: 0), CandidatePair(left: 2, right: 1)])
+        #expect(two.candidates(within: left + right).pairs == [CandidatePair(left: 0, right: 3), CandidatePair(left: 2, right: 4)])
+        #expect(BlockingConfiguration.standard.minimumSharedKeys == 1, "the default keeps every pair that meets in a block")
+    }
+}
