@@ -167,3 +167,60 @@ struct DisclosureReportTests {
         #expect(html.contains("warning (entry 8)"), "the pending release is listed as a finding")
     }
 }
+
+@Suite("Disclosure-log tampering, exhaustively")
+struct TamperTests {
+    /// An export of three referrals (15 entries), a checkpoint saved after the first, and the latest.
+    static func export(_ maker: ExportMaker) -> (entries: [[UInt8]], saved: String, latest: String) {
+        var entries: [LogEntry] = []
+        for (n, minute) in ["10", "11", "12"].enumerated() {
+            entries += referralEntries().map { e in
+                var e = e
+                e.referral = "ref-\(n)"
+                e.at = e.at.replacingOccurrences(of: "T10:", with: "T\(minute):")
+                e.release = e.release.map { "\($0)-\(n)" }
+                return e
+            }
+        }
+        let bytes = entries.map(\.canonicalBytes)
+        return (bytes, maker.checkpoint(Array(bytes.prefix(5))), maker.checkpoint(bytes))
+    }
+
+    @Test("every byte flipped in sampled entries, every entry dropped, every adjacent pair swapped, every truncation and an old checkpoint are all caught")
+    func everyChange() {
+        let maker = ExportMaker()
+        let (entries, saved, latest) = Self.export(maker)
+        func fails(_ export: [[UInt8]], _ note: String = latest) -> Bool {
+            !Audit.verify(entries: export, checkpoint: note, origin: maker.origin, verifier: maker.verifier, previous: saved).passed
+        }
+        #expect(!fails(entries), "the untouched export passes")
+        var changes = 0, caught = 0
+        func tally(_ failed: Bool) {
+            changes += 1
+            if failed { caught += 1 }
+        }
+        for i in [0, 3, 7, 14] {
+            for j in entries[i].indices {
+                for bit in [0, 5] {
+                    var export = entries
+                    export[i][j] ^= 1 << bit
+                    tally(fails(export))
+                }
+            }
+        }
+        for i in entries.indices { tally(fails(Array(entries[..<i] + entries[(i + 1)...]))) }
+        for i in entries.indices.dropLast() { tally(fails(Array(entries[..<i]) + [entries[i + 1], entries[i]] + entries[(i + 2)...])) }
+        // Truncated, with the latest checkpoint, or with a checkpoint re-made over the shorter log by the hub's key.
+        for n in 0..<entries.count {
+            tally(fails(Array(entries.prefix(n))))
+            if n < 5 { tally(fails(Array(entries.prefix(n)), maker.checkpoint(Array(entries.prefix(n))))) }
+        }
+        // A checkpoint swapped for the earlier one, or for one over different entries.
+        tally(fails(entries, saved))
+        var other = entries
+        other[2] = LogEntry(kind: .referralClosed, referral: "ref-0", at: "2026-12-01T10:00:03Z", user: "mo").canonicalBytes
+        tally(fails(entries, maker.checkpoint(other)))
+        #expect(changes > 1_000)
+        #expect(caught == changes, "\(changes - caught) of \(changes) changes were not caught")
+    }
+}
