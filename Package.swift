@@ -147,7 +147,10 @@ let package = Package(
         .executableTarget(
             name: "mashlink-bench",
             dependencies: [
+                "Disclosure",
+                "HubStore",
                 "LinkCrypto",
+                "TransparencyLog",
                 "Matching",
                 "Tokenisation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

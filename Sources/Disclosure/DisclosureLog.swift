@@ -19,6 +19,7 @@ public actor DisclosureLog {
     private let verifier: NoteVerifier
     private var tree: MerkleTree
     private var latest: String
+    private var needsReload = false
 
     /// The origin a hub uses unless configured otherwise: names the log by its key, so two hubs'
     /// logs never share a name.
@@ -81,19 +82,35 @@ public actor DisclosureLog {
     /// Returns each entry's index. Throws (and the log is unchanged) if the store refuses.
     @discardableResult
     public func append(_ entries: [LogEntry]) async throws(DisclosureError) -> [UInt64] {
-        var next = tree
+        guard !needsReload else { throw .logTampered("an earlier append failed and the log could not be reloaded; reopen it") }
+        // The tree grows in place (copying it would cost O(n) an append); if the store refuses,
+        // it is rebuilt from what the store holds.
+        let before = tree.count
         var rows: [LogRow] = []
         for entry in entries {
             let bytes = entry.canonicalBytes
-            let index = next.append(bytes)
-            do { rows.append(LogRow(index: index, entry: bytes, leafHash: try next.leafHash(at: index))) } catch { throw .log(error) }
+            let index = tree.append(bytes)
+            rows.append(LogRow(index: index, entry: bytes, leafHash: MerkleHashing.leafHash(bytes)))
         }
-        let note: String
-        do { note = try Checkpoint(origin: origin, size: next.count, rootHash: next.root).signed(by: signer) } catch { throw .log(error) }
-        do { try await store.appendLog(rows, expectedSize: tree.count, checkpoint: note) } catch { throw .store(error) }
-        tree = next
-        latest = note
+        do {
+            let note = try Checkpoint(origin: origin, size: tree.count, rootHash: tree.root).signed(by: signer)
+            try await store.appendLog(rows, expectedSize: before, checkpoint: note)
+            latest = note
+        } catch {
+            await reload()
+            if let error = error as? StoreError { throw .store(error) }
+            throw .log(error as? LogError ?? .malformedCheckpoint("the checkpoint could not be signed"))
+        }
         return rows.map(\.index)
+    }
+
+    /// Rebuilds the tree and the latest checkpoint from the store after a failed append.
+    private func reload() async {
+        do {
+            tree = try MerkleTree(leafHashes: try await store.logLeafHashes())
+            latest = try await store.latestCheckpoint()?.note ?? latest
+            needsReload = false
+        } catch { needsReload = true }
     }
 
     /// Entries from `start`, at most `limit`, each decoded.
