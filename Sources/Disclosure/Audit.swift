@@ -96,13 +96,13 @@ enum PolicyReplay {
         func fail(_ i: UInt64, _ m: String) { out.append(AuditFinding(severity: .error, entry: i, message: m)) }
         var referrals: [String: Referral] = [:]
         var releases: [String: (index: UInt64, done: Bool)] = [:]
-        var lastTime: Date?
-        let parser = ISO8601DateFormatter()
+        var lastTime: String?
         for (i, e) in entries {
-            if let t = parser.date(from: e.at) {
-                if let lastTime, t < lastTime { fail(i, "its time \(e.at) is earlier than the entry before it: entries were reordered or the clock was wrong") }
-                lastTime = t
-            } else { fail(i, "its time '\(e.at)' is not an ISO 8601 time") }
+            // Times are written YYYY-MM-DDTHH:MM:SSZ, so their order is their byte order.
+            if LogTime.isCanonical(e.at) {
+                if let lastTime, e.at < lastTime { fail(i, "its time \(e.at) is earlier than the entry before it: entries were reordered or the clock was wrong") }
+                lastTime = e.at
+            } else { fail(i, "its time '\(e.at)' is not a UTC time of the form YYYY-MM-DDTHH:MM:SSZ") }
             var r = referrals[e.referral] ?? Referral()
             let linkKey = "\(e.agency ?? "")/\(e.record ?? "")"
             switch e.kind {
@@ -153,5 +153,25 @@ enum PolicyReplay {
             out.append(AuditFinding(severity: .warning, entry: r.index, message: "release \(id) was logged but neither completed nor voided"))
         }
         return out
+    }
+}
+
+/// The one form of time a log entry records.
+enum LogTime {
+    /// True for `YYYY-MM-DDTHH:MM:SSZ` with plausible field values.
+    static func isCanonical(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count == 20, b[4] == 0x2d, b[7] == 0x2d, b[10] == UInt8(ascii: "T"), b[13] == 0x3a, b[16] == 0x3a, b[19] == UInt8(ascii: "Z") else { return false }
+        func number(_ r: Range<Int>) -> Int? {
+            var n = 0
+            for i in r {
+                guard (0x30...0x39).contains(b[i]) else { return nil }
+                n = n * 10 + Int(b[i] - 0x30)
+            }
+            return n
+        }
+        guard let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13), let minute = number(14..<16),
+              let second = number(17..<19), number(0..<4) != nil else { return false }
+        return (1...12).contains(month) && (1...31).contains(day) && hour < 24 && minute < 60 && second < 61
     }
 }

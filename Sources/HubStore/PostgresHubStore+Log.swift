@@ -10,13 +10,16 @@ extension PostgresHubStore {
             try await client.withTransaction(logger: logger) { conn in
                 // One appender at a time: the lock is held to commit.
                 try await conn.query("LOCK TABLE log_entries IN EXCLUSIVE MODE", logger: logger)
+                // The next index from the primary key (O(log n)), not a count of the rows.
                 var size: Int64 = 0
-                for try await n in try await conn.query("SELECT COUNT(*)::BIGINT FROM log_entries", logger: logger).decode(Int64.self) { size = n }
+                for try await n in try await conn.query("SELECT COALESCE(MAX(idx) + 1, 0)::BIGINT FROM log_entries", logger: logger).decode(Int64.self) { size = n }
                 try LogRules.checkAppend(entries, storedSize: UInt64(size), expectedSize: expectedSize)
-                for e in entries {
-                    let index = Int64(e.index), text = String(decoding: e.entry, as: UTF8.self), hash = ByteBuffer(bytes: e.leafHash)
+                if !entries.isEmpty {
+                    let indices = entries.map { Int64($0.index) }, texts = entries.map { String(decoding: $0.entry, as: UTF8.self) }
+                    let hashes = entries.map { ByteBuffer(bytes: $0.leafHash) }
                     try await conn.query(
-                        "INSERT INTO log_entries (idx, entry, leaf_hash, appended_at) VALUES (\(index), \(text), \(hash), \(now))", logger: logger)
+                        "INSERT INTO log_entries (idx, entry, leaf_hash, appended_at) SELECT i, e, h, \(now) FROM unnest(\(indices)::BIGINT[], \(texts)::TEXT[], \(hashes)::BYTEA[]) AS t(i, e, h)",
+                        logger: logger)
                 }
                 let newSize = Int64(expectedSize) + Int64(entries.count)
                 try await conn.query(

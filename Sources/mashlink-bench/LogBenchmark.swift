@@ -66,8 +66,10 @@ struct LogBenchmark: AsyncParsableCommand {
 
     /// Entry `i` of a synthetic workflow: received, proposed, confirmed, release logged, completed.
     static func entry(_ i: Int) -> LogEntry {
+        // One referral a minute from 2026-01-01, its five entries a second apart: times never run backwards.
         let referral = "ref-\(i / 5)", minute = i / 5
-        let at = String(format: "2026-12-01T%02d:%02d:%02dZ", (minute / 60) % 24, minute % 60, i % 5)
+        let day = minute / 1440, month = min(12, day / 28 + 1), dayOfMonth = day % 28 + 1, year = 2026 + day / (28 * 12)
+        let at = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, dayOfMonth, (minute / 60) % 24, minute % 60, i % 5)
         let kinds: [LogEntry.Kind] = [.referralReceived, .thresholdProposed, .thresholdConfirmed, .releaseLogged, .releaseCompleted]
         var e = LogEntry(kind: kinds[i % 5], referral: referral, at: at, user: i % 5 == 2 ? "manager" : "practitioner")
         if (1...3).contains(i % 5) { e.threshold = .childInNeed }

@@ -224,3 +224,32 @@ struct TamperTests {
         #expect(caught == changes, "\(changes - caught) of \(changes) changes were not caught")
     }
 }
+
+@Suite("Canonical log entries")
+struct CanonicalEntryTests {
+    @Test("canonical bytes are sorted, compact JSON that any reader decodes back to the same entry, escapes included")
+    func roundTrip() throws {
+        var e = referralEntries()[3]
+        e.reason = "said \"no\" \\ twice\nthen\tleft \u{1} — ok"
+        let bytes = e.canonicalBytes
+        #expect(try LogEntry(canonical: bytes) == e)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        #expect(object["reason"] as? String == e.reason && object["v"] as? Int == 1)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(!text.contains(" \"") && !text.contains(": ") && text.hasPrefix("{\"ageBand\":\"child\",\"agency\":\"police\",\"at\":"))
+        #expect(text.contains(#"\u0001"#) && text.contains(#"\n"#) && text.contains(#"\""#))
+        // The same entry written another way (JSONEncoder's spacing or key order) is not canonical.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted]
+        #expect(throws: DisclosureError.self) { try LogEntry(canonical: Array(try encoder.encode(e))) }
+    }
+
+    @Test("times must be YYYY-MM-DDTHH:MM:SSZ")
+    func times() {
+        #expect(LogTime.isCanonical("2026-12-01T10:00:59Z"))
+        for bad in ["2026-12-01T10:00:59.5Z", "2026-12-01 10:00:59Z", "2026-13-01T10:00:59Z", "2026-12-01T10:00:59+00:00", ""] {
+            #expect(!LogTime.isCanonical(bad), "\(bad)")
+        }
+        #expect(LogTime.isCanonical(LogEntry.now()))
+    }
+}
