@@ -105,12 +105,19 @@ public enum StoreLinker {
         // The new records and their blocking keys.
         let fresh = try await wrap { () async throws(StoreError) in try await store.records(inBatch: batch.batchID) }
         let newRecords = fresh.map(\.record)
-        let keysOf: [[BlockKey]] = newRecords.map { Array(Set(blocker.keys(of: $0))) }
+        // Each record's keys once, as 64-bit index keys, with the pass each belongs to.
+        var storageKeys: [Set<Int64>] = [], passOf: [Int64: String] = [:]
+        for record in newRecords {
+            var keys = Set<Int64>()
+            for k in Set(blocker.keys(of: record)) {
+                keys.insert(k.storageKey)
+                passOf[k.storageKey] = k.passFamily
+            }
+            storageKeys.append(keys)
+        }
         var newSide: [Int64: [Int]] = [:]
-        for (i, keys) in keysOf.enumerated() { for k in Set(keys.map(\.storageKey)) { newSide[k, default: []].append(i) } }
+        for (i, keys) in storageKeys.enumerated() { for k in keys { newSide[k, default: []].append(i) } }
         var oversized: [String: Int] = [:]
-        var passOf: [Int64: String] = [:]
-        for keys in keysOf { for k in keys { passOf[k.storageKey] = k.passFamily } }
         let lookupKeys = newSide.filter { $0.value.count <= cap }.map(\.key)
         let lookup = try await wrap { () async throws(StoreError) in try await store.blockMembers(keys: lookupKeys, maximumPerBatch: cap) }
         for (key, batchID) in lookup.oversized where batchID != batch.batchID { oversized[passOf[key] ?? "?", default: 0] += 1 }
@@ -132,7 +139,7 @@ public enum StoreLinker {
                 if alone { sufficient.insert(pair) }
             }
         }
-        let keptPairs = shared.compactMap { $0.value >= configuration.minimumSharedKeys || sufficient.contains($0.key) ? $0.key : nil }
+        let keptPairs = shared.compactMap { configuration.keeps(sharedKeys: $0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
         let candidates = try await wrap { () async throws(StoreError) in try await store.records(ids: Array(Set(keptPairs.map(\.stored)))) }
         var local: [Int64: (agency: Int, index: Int)] = [:]
         var otherRecords = [[EncodedRecord]](repeating: [], count: others.count)
@@ -177,8 +184,7 @@ public enum StoreLinker {
             store, agency: batch.agency, newIDs: newIDs, otherIDs: otherIDs, otherAgencies: others.map(\.agency),
             scoring: scoring, newLinks: links, agencyOfBatch: agencyOfBatch)
         clock.lap("clustering")
-        var entries: [(key: Int64, record: Int64)] = []
-        for (i, ks) in keysOf.enumerated() { for k in Set(ks.map(\.storageKey)) { entries.append((k, newIDs[i])) } }
+        let entries = storageKeys.enumerated().flatMap { i, keys in keys.map { (key: $0, record: newIDs[i]) } }
         let keys = [(batchID: batch.batchID, entries: entries)]
         try await wrap { () async throws(StoreError) in
             try await store.saveLinks(LinkRun(

@@ -1,5 +1,5 @@
 public import LinkCrypto
-public import Tokenisation
+import Tokenisation
 
 /// The hub's store: agencies and their keys, verified batches and their tokenised records. One
 /// protocol, two implementations: ``SQLiteHubStore`` (GRDB, the embedded default) and
@@ -26,9 +26,6 @@ public protocol HubStore: Sendable {
 
     /// Every stored batch, newest first.
     func batches() async throws(StoreError) -> [StoredBatch]
-
-    /// The records of each agency's current batch, with that batch's header: what linking reads.
-    func currentRecords() async throws(StoreError) -> [(header: BatchHeader, records: [EncodedRecord])]
 
     /// Checks the store's integrity: the database's own check and mashlink's invariants (record
     /// counts, one current batch per agency, records decode). Problems are listed, not thrown.

@@ -3,7 +3,7 @@ public import Logging
 public import LinkCrypto
 import NIOCore
 import PostgresNIO
-public import Tokenisation
+import Tokenisation
 
 /// The production store: PostgreSQL through postgres-nio's pooled `PostgresClient`. The same
 /// tables, the same refusals and the same one-transaction-per-mutation rule as ``SQLiteHubStore``.
@@ -177,34 +177,6 @@ public final class PostgresHubStore: HubStore {
             }
             return out
         }
-    }
-
-    public func currentRecords() async throws(StoreError) -> [(header: BatchHeader, records: [EncodedRecord])] {
-        let batches = try await wrap {
-            var out: [(String, String)] = []
-            for try await row in try await client.query("SELECT batch_id, header FROM batches WHERE status = 'current' ORDER BY agency", logger: logger).decode((String, String).self) {
-                out.append(row)
-            }
-            return out
-        }
-        var out: [(header: BatchHeader, records: [EncodedRecord])] = []
-        for (batchID, json) in batches {
-            let header = try JSONCoding.header(json)
-            let lines = try await wrap {
-                var lines: [[UInt8]] = []
-                for try await buffer in try await client.query("SELECT line FROM records WHERE batch_id = \(batchID) ORDER BY reference", logger: logger).decode(ByteBuffer.self) {
-                    lines.append(Array(buffer.readableBytesView))
-                }
-                return lines
-            }
-            var records: [EncodedRecord] = []
-            records.reserveCapacity(lines.count)
-            for line in lines {
-                do { records.append(try RecordLineCodec.decode(line, bloomBits: header.bloom.bits)) } catch { throw .database(error.description) }
-            }
-            out.append((header, records))
-        }
-        return out
     }
 
     public func check() async throws(StoreError) -> IntegrityReport {

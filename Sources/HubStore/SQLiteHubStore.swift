@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 public import LinkCrypto
-public import Tokenisation
+import Tokenisation
 
 /// The embedded store: one SQLite file through GRDB, in WAL mode (a `DatabasePool`), foreign keys
 /// on. A MASH runs it on one server with nothing to install.
@@ -107,26 +107,6 @@ public final class SQLiteHubStore: HubStore {
                     status: ($0[7] as String?) != nil ? .purged : BatchStatus(rawValue: $0[5]) ?? .superseded, ingestedAt: $0[6])
             }
         }
-    }
-
-    public func currentRecords() async throws(StoreError) -> [(header: BatchHeader, records: [EncodedRecord])] {
-        let batches = try await read { db in
-            try Row.fetchAll(db, sql: "SELECT batch_id, header FROM batches WHERE status = 'current' ORDER BY agency").map { ($0[0] as String, $0[1] as String) }
-        }
-        var out: [(header: BatchHeader, records: [EncodedRecord])] = []
-        for (batchID, json) in batches {
-            let header = try JSONCoding.header(json)
-            let lines = try await read { db in
-                try Data.fetchAll(db, sql: "SELECT line FROM records WHERE batch_id = ? ORDER BY reference", arguments: [batchID])
-            }
-            var records: [EncodedRecord] = []
-            records.reserveCapacity(lines.count)
-            for line in lines {
-                do { records.append(try RecordLineCodec.decode(Array(line), bloomBits: header.bloom.bits)) } catch { throw .database(error.description) }
-            }
-            out.append((header, records))
-        }
-        return out
     }
 
     public func check() async throws(StoreError) -> IntegrityReport {

@@ -22,7 +22,7 @@ public struct BlockingConfiguration: Sendable, Hashable {
     /// (Papadakis et al.): two records of one person share many keys (date of birth, name
     /// composites, most LSH bands), while two strangers who meet in one broad block (a common
     /// surname and initial, one LSH band) share one. It cuts candidates as the store grows, but it
-    /// cost 2–5 points of recall on FEBRL (docs/matching.md), so the standard configuration keeps 1.
+    /// cost 2–6 points of recall on FEBRL (docs/matching.md), so the standard configuration keeps 1.
     public var minimumSharedKeys: Int
     /// Passes whose key alone makes a candidate (an identifier such as the NHS number).
     public var sufficientPasses: Set<String>
@@ -49,10 +49,13 @@ public struct BlockingConfiguration: Sendable, Hashable {
         self.sufficientPasses = sufficientPasses
     }
 
-    /// Keeps the pairs that share enough keys: `counts[pair]` keys in all, `sufficient` those that
-    /// met in a sufficient pass.
+    /// True when a pair sharing `sharedKeys` keys (`sufficient`: one of them from a sufficient pass)
+    /// is a candidate. The one rule, for the blocker here and the hub's persisted index.
+    public func keeps(sharedKeys: Int, sufficient: Bool) -> Bool { sharedKeys >= minimumSharedKeys || sufficient }
+
+    /// The pairs kept: `counts[pair]` keys shared in all, `sufficient` those that met in a sufficient pass.
     func kept(_ counts: [CandidatePair: Int], sufficient: Set<CandidatePair>) -> [CandidatePair] {
-        counts.compactMap { $0.value >= minimumSharedKeys || sufficient.contains($0.key) ? $0.key : nil }
+        counts.compactMap { keeps(sharedKeys: $0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
             .sorted { ($0.left, $0.right) < ($1.left, $1.right) }
     }
 }

@@ -31,7 +31,7 @@ extension StoreTests {
         static func expected(_ store: any HubStore) async throws -> Outcome {
             let state = try #require(try await store.linkingState())
             let model = try JSONDecoder().decode(MatchModel.self, from: Data(state.model))
-            let counts = try TermCountsCodingProbe.decode(state.termCounts)
+            let counts = try StoreLinker.termFrequencies(fromStored: state.termCounts)
             var agencies: [AgencyRecords] = []
             for batch in try await store.currentBatches() {
                 agencies.append(AgencyRecords(agency: batch.agency, records: try await store.records(inBatch: batch.batchID).map(\.record)))
@@ -113,9 +113,4 @@ extension StoreTests {
             await store.close()
         }
     }
-}
-
-/// The term counts as the store keeps them, decoded as the linker does.
-enum TermCountsCodingProbe {
-    static func decode(_ bytes: [UInt8]) throws -> TermFrequencies { try StoreLinker.termFrequencies(fromStored: bytes) }
 }
