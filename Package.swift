@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "HubLinking", targets: ["HubLinking"]),
         .library(name: "TransparencyLog", targets: ["TransparencyLog"]),
         .library(name: "Disclosure", targets: ["Disclosure"]),
+        .library(name: "Workflow", targets: ["Workflow"]),
+        .library(name: "HubService", targets: ["HubService"]),
         .executable(name: "mashlink-agency", targets: ["mashlink-agency"]),
         .executable(name: "mashlink-hub", targets: ["mashlink-hub"]),
         .executable(name: "mashlink-audit", targets: ["mashlink-audit"]),
@@ -30,6 +32,11 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libcrypto from the system (Debian: libssl-dev). All cryptography goes through it.
@@ -99,6 +106,28 @@ let package = Package(
             dependencies: ["HubStore", "Matching", "Tokenisation"],
             swiftSettings: strictSettings
         ),
+        // The referral workflow without HTTP: people and roles, passwords and sessions, agency
+        // request signatures, the referral state machine with its timescales, and the service that
+        // walks a referral from a query to a logged release.
+        .target(
+            name: "Workflow",
+            dependencies: ["Disclosure", "HubLinking", "HubStore", "LinkCrypto", "Matching", "Tokenisation", "TransparencyLog"],
+            swiftSettings: strictSettings
+        ),
+        // The hub's HTTP service on Hummingbird 2: routes, authentication, metrics. Logic stays in Workflow.
+        .target(
+            name: "HubService",
+            dependencies: [
+                "Disclosure", "HubStore", "LinkCrypto", "Tokenisation", "TransparencyLog", "Workflow",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // What the command-line tools share: how they ask for a passphrase.
         .target(
             name: "CommandSupport",
@@ -137,10 +166,14 @@ let package = Package(
                 "Disclosure",
                 "HubCommandSupport",
                 "HubLinking",
+                "HubService",
                 "HubStore",
                 "LinkFiles",
                 "Matching",
+                "Workflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),
@@ -200,6 +233,20 @@ let package = Package(
         .testTarget(
             name: "DisclosureTests",
             dependencies: ["Disclosure", "HubStore", "TransparencyLog"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WorkflowTests",
+            dependencies: ["Workflow", "Disclosure", "HubStore", "LinkCrypto"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HubServiceTests",
+            dependencies: [
+                "HubService", "Workflow", "Disclosure", "HubStore", "LinkCrypto", "Tokenisation", "TransparencyLog",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

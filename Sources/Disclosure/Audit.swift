@@ -96,6 +96,7 @@ enum PolicyReplay {
         func fail(_ i: UInt64, _ m: String) { out.append(AuditFinding(severity: .error, entry: i, message: m)) }
         var referrals: [String: Referral] = [:]
         var releases: [String: (index: UInt64, done: Bool)] = [:]
+        var completed: [String: String] = [:]
         var lastTime: String?
         for (i, e) in entries {
             // Times are written YYYY-MM-DDTHH:MM:SSZ, so their order is their byte order.
@@ -145,6 +146,11 @@ enum PolicyReplay {
                 guard let id = e.release, let logged = releases[id] else { fail(i, "\(e.kind.rawValue) for a release that was never logged"); break }
                 if logged.done { fail(i, "\(e.kind.rawValue) for a release already completed or voided") }
                 releases[id] = (logged.index, true)
+                if e.kind == .releaseCompleted { completed[id] = e.referral }
+            case .releaseViewed:
+                guard let id = e.release, completed[id] == e.referral else {
+                    fail(i, "a release was viewed that was never completed for referral \(e.referral)"); break
+                }
             default: break
             }
             referrals[e.referral] = r

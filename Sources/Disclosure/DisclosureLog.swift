@@ -78,10 +78,11 @@ public actor DisclosureLog {
     /// The latest signed checkpoint (a C2SP signed note).
     public var checkpoint: String { latest }
 
-    /// Appends `entries` and signs a checkpoint over the new tree, durably, in one transaction.
-    /// Returns each entry's index. Throws (and the log is unchanged) if the store refuses.
+    /// Appends `entries` and signs a checkpoint over the new tree, durably, in one transaction,
+    /// writing `referral` in the same transaction if given. Returns each entry's index. Throws (and
+    /// the log and the referral are unchanged) if the store refuses.
     @discardableResult
-    public func append(_ entries: [LogEntry]) async throws(DisclosureError) -> [UInt64] {
+    public func append(_ entries: [LogEntry], referral: ReferralWrite? = nil) async throws(DisclosureError) -> [UInt64] {
         guard !needsReload else { throw .logTampered("an earlier append failed and the log could not be reloaded; reopen it") }
         // The tree grows in place (copying it would cost O(n) an append); if the store refuses,
         // it is rebuilt from what the store holds.
@@ -94,7 +95,7 @@ public actor DisclosureLog {
         }
         do {
             let note = try Checkpoint(origin: origin, size: tree.count, rootHash: tree.root).signed(by: signer)
-            try await store.appendLog(rows, expectedSize: before, checkpoint: note)
+            try await store.appendLog(rows, expectedSize: before, checkpoint: note, referral: referral)
             latest = note
         } catch {
             await reload()

@@ -23,6 +23,9 @@ public struct LogEntry: Sendable, Hashable, Codable {
         case releaseCompleted = "release.completed"
         /// A logged release that was never completed (for example the hub stopped in between) was voided.
         case releaseVoided = "release.voided"
+        /// A completed release's tiers were opened again for a person of the referral to read. Written
+        /// before they are opened, like the release itself.
+        case releaseViewed = "release.viewed"
         case outcomeRecorded = "outcome.recorded"
         case referralClosed = "referral.closed"
     }
@@ -57,6 +60,10 @@ public struct LogEntry: Sendable, Hashable, Codable {
     /// A recorded reason (an age-band mismatch, a rejection, a void) or an outcome. Staff write it;
     /// the console tells them never to put a name or other identifier in it.
     public var reason: String?
+    /// A referral's RAG priority (`red`, `amber`, `green`) and when its decision is due (the same
+    /// time form as `at`), written when it is received so the DPO report can show timeliness.
+    public var priority: String?
+    public var due: String?
 
     /// Makes an entry; `at` defaults to now.
     public init(kind: Kind, referral: String, at: String = LogEntry.now(), user: String? = nil) {
@@ -93,6 +100,8 @@ public struct LogEntry: Sendable, Hashable, Codable {
         add("confirmedBy", confirmedBy)
         add("release", release)
         add("reason", reason)
+        add("priority", priority)
+        add("due", due)
         var out: [UInt8] = [UInt8(ascii: "{")]
         for (n, (key, value)) in fields.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }).enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }

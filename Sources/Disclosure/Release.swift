@@ -1,5 +1,6 @@
 import Foundation
 public import LinkCrypto
+public import HubStore
 public import Tokenisation
 
 /// One linked record a release is asked for, with everything the decision and the log entry need.
@@ -49,7 +50,15 @@ public struct ReleasedPayload: Sendable {
 /// ``void(_:user:reason:log:)`` cancels it, never an unlogged decrypt.
 public enum Releases {
     /// Decides and, if allowed, releases `subject`'s payload tiers.
-    public static func release(_ subject: ReleaseSubject, releaseKey: X25519.PrivateKey, log: DisclosureLog) async throws(DisclosureError) -> ReleasedPayload {
+    ///
+    /// A workflow that keeps its own record of the referral passes `referral`: given the entry to
+    /// be logged, it returns the referral write that goes into the same transaction as that entry
+    /// (and, given the completion entry and the logged entry's index, the one that goes with it),
+    /// so the referral and the log never disagree.
+    public static func release(
+        _ subject: ReleaseSubject, releaseKey: X25519.PrivateKey, log: DisclosureLog,
+        referral: (@Sendable (_ entry: LogEntry, _ loggedIndex: UInt64?) -> ReferralWrite?)? = nil
+    ) async throws(DisclosureError) -> ReleasedPayload {
         let (tiers, basis, reason): ([PayloadTier], String, String?)
         switch ReleasePolicy.decide(subject.request) {
         case .release(let t, let b, let r): (tiers, basis, reason) = (t, b, r)
@@ -70,8 +79,8 @@ public enum Releases {
         entry.proposedBy = subject.request.proposedBy
         entry.confirmedBy = subject.request.confirmedBy
         entry.reason = reason
-        let index = try await log.append([entry])[0]
-        return try await open(entry, index: index, subject: subject, releaseKey: releaseKey, log: log)
+        let index = try await log.append([entry], referral: referral?(entry, nil))[0]
+        return try await open(entry, index: index, subject: subject, releaseKey: releaseKey, log: log, referral: referral)
     }
 
     /// Completes a logged release that was never completed (the hub stopped, or the key was not at
@@ -113,9 +122,21 @@ public enum Releases {
         return order.compactMap { logged[$0] }.map { (index: $0.0, entry: $0.1) }
     }
 
-    private static func open(
-        _ entry: LogEntry, index: UInt64, subject: ReleaseSubject, releaseKey: X25519.PrivateKey, log: DisclosureLog
-    ) async throws(DisclosureError) -> ReleasedPayload {
+    /// Opens the tiers a completed release logged, again, for a person of its referral to read:
+    /// a `release.viewed` entry is appended (with `referral`, if given) before anything is opened.
+    public static func view(
+        _ logged: LogEntry, subject: ReleaseSubject, releaseKey: X25519.PrivateKey, log: DisclosureLog
+    ) async throws(DisclosureError) -> [PayloadTier: [UInt8]] {
+        var viewed = LogEntry(kind: .releaseViewed, referral: logged.referral, user: subject.user)
+        viewed.release = logged.release
+        viewed.agency = logged.agency
+        viewed.record = logged.record
+        viewed.tiers = logged.tiers
+        try await log.append([viewed])
+        return try openTiers(logged, subject: subject, releaseKey: releaseKey)
+    }
+
+    private static func openTiers(_ entry: LogEntry, subject: ReleaseSubject, releaseKey: X25519.PrivateKey) throws(DisclosureError) -> [PayloadTier: [UInt8]] {
         let id = entry.release ?? ""
         var opened: [PayloadTier: [UInt8]] = [:]
         do {
@@ -131,9 +152,18 @@ public enum Releases {
         } catch {
             throw .openFailed(release: id, why: String(describing: error))
         }
+        return opened
+    }
+
+    private static func open(
+        _ entry: LogEntry, index: UInt64, subject: ReleaseSubject, releaseKey: X25519.PrivateKey, log: DisclosureLog,
+        referral: (@Sendable (_ entry: LogEntry, _ loggedIndex: UInt64?) -> ReferralWrite?)? = nil
+    ) async throws(DisclosureError) -> ReleasedPayload {
+        let id = entry.release ?? ""
+        let opened = try openTiers(entry, subject: subject, releaseKey: releaseKey)
         var done = LogEntry(kind: .releaseCompleted, referral: entry.referral, user: subject.user)
         done.release = id
-        try await log.append([done])
+        try await log.append([done], referral: referral?(done, index))
         return ReleasedPayload(release: id, tiers: opened, loggedIndex: index)
     }
 }

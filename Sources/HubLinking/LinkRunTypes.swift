@@ -66,6 +66,8 @@ public enum HubLinkingError: Error, Sendable, CustomStringConvertible {
     case corruptState(String)
     /// The records to cluster span more agencies than clustering supports.
     case tooManyAgencies(Int)
+    /// A referral query cannot be matched before the store has been linked once (no model yet).
+    case notLinkedYet
 
     public var description: String {
         switch self {
@@ -74,6 +76,7 @@ public enum HubLinkingError: Error, Sendable, CustomStringConvertible {
         case .unlinkable(let why): why
         case .corruptState(let why): "\(why); run 'mashlink-hub link --full' to re-train and rebuild the index"
         case .tooManyAgencies(let n): "\(n) agencies in one linking run; mashlink clusters at most 64"
+        case .notLinkedYet: "the store has not been linked yet, so there is no model to score a query with: run 'mashlink-hub link' once the agencies' batches are in"
         }
     }
 }

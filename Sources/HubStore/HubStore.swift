@@ -81,7 +81,9 @@ public protocol HubStore: Sendable {
     /// Appends `entries` (with their leaf hashes) at index `expectedSize` onwards, and the checkpoint
     /// signed over the log as it will be, in one durable transaction. Refused, with nothing
     /// written, if the log no longer has `expectedSize` entries (another writer appended).
-    func appendLog(_ entries: [LogRow], expectedSize: UInt64, checkpoint: String) async throws(StoreError)
+    /// With `referral`, the referral is written in the same transaction (refused, with nothing
+    /// written, if it is no longer at the version the writer read).
+    func appendLog(_ entries: [LogRow], expectedSize: UInt64, checkpoint: String, referral: ReferralWrite?) async throws(StoreError)
 
     /// Entries from index `start`, in order, at most `limit`.
     func logEntries(from start: UInt64, limit: Int) async throws(StoreError) -> [LogRow]
@@ -95,6 +97,40 @@ public protocol HubStore: Sendable {
     /// The checkpoint signed at exactly `size`, if one was.
     func checkpoint(size: UInt64) async throws(StoreError) -> String?
 
+    // MARK: People, sessions, agency requests and referrals (the service's state)
+
+    /// Adds a user. Refused if the name is taken.
+    func addUser(_ user: UserRow) async throws(StoreError)
+
+    /// The user called `name`, if any.
+    func user(named name: String) async throws(StoreError) -> UserRow?
+
+    /// Every user, by name.
+    func users() async throws(StoreError) -> [UserRow]
+
+    /// Replaces a user's login state, password hash and disabled time (its name, role and
+    /// creation time stay).
+    func updateUser(_ user: UserRow) async throws(StoreError)
+
+    /// Stores a new session.
+    func addSession(_ session: SessionRow) async throws(StoreError)
+
+    /// The session whose token hashes to `tokenHash`, revoked or expired ones included.
+    func session(tokenHash: String) async throws(StoreError) -> SessionRow?
+
+    /// Revokes one session (`tokenHash`), or every session of `user`.
+    func revokeSessions(tokenHash: String?, user: String?, at: String) async throws(StoreError)
+
+    /// Records an agency request's nonce; false if that agency already used it (a replay). Nonces
+    /// seen before `forgetBefore` are forgotten: requests that old are refused by their timestamp.
+    func useNonce(agency: String, nonce: String, seenAt: String, forgetBefore: String) async throws(StoreError) -> Bool
+
+    /// The referral `id`, if any.
+    func referral(id: String) async throws(StoreError) -> ReferralRow?
+
+    /// Referrals, oldest first: all of them, or only those assigned to `assignee`.
+    func referrals(assignedTo assignee: String?) async throws(StoreError) -> [ReferralRow]
+
     // MARK: Operations
 
     /// Deletes the records of superseded batches whose links are gone (their agency's newer batch
@@ -107,6 +143,13 @@ public protocol HubStore: Sendable {
 
     /// Closes the store; further calls fail.
     func close() async
+}
+
+extension HubStore {
+    /// Appends to the disclosure log with no referral written alongside.
+    public func appendLog(_ entries: [LogRow], expectedSize: UInt64, checkpoint: String) async throws(StoreError) {
+        try await appendLog(entries, expectedSize: expectedSize, checkpoint: checkpoint, referral: nil)
+    }
 }
 
 /// The two storage backends.
@@ -196,6 +239,12 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case logAppendStale(String)
     /// A backup or restore could not be made or failed its check.
     case backup(String)
+    /// The user name is already taken.
+    case userExists(String)
+    /// The user does not exist.
+    case unknownUser(String)
+    /// A referral changed since it was read (or already exists).
+    case referralStale(String)
     /// The database failed.
     case database(String)
 
@@ -233,6 +282,12 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "nothing was appended to the disclosure log: \(why). Reopen the log and try again; nothing was released"
         case .backup(let why):
             "backup or restore failed: \(why)"
+        case .userExists(let name):
+            "user '\(name)' already exists; choose another name, or disable the old account first"
+        case .unknownUser(let name):
+            "there is no user '\(name)': add one with 'mashlink-hub user add NAME --role ROLE'"
+        case .referralStale(let why):
+            "the referral changed while this was decided (\(why)); nothing was written: reload it and decide again"
         case .database(let why):
             "the database failed (\(why)); nothing from this call was kept. Check the database is reachable and run 'mashlink-hub check'"
         }

@@ -4,10 +4,11 @@ import NIOCore
 import PostgresNIO
 
 extension PostgresHubStore {
-    public func appendLog(_ entries: [LogRow], expectedSize: UInt64, checkpoint: String) async throws(StoreError) {
+    public func appendLog(_ entries: [LogRow], expectedSize: UInt64, checkpoint: String, referral: ReferralWrite?) async throws(StoreError) {
         let now = timestamp(), logger = self.logger
         try await wrap {
             try await client.withTransaction(logger: logger) { conn in
+                if let referral { try await Self.writeReferral(referral, on: conn, logger: logger) }
                 // One appender at a time: the lock is held to commit.
                 try await conn.query("LOCK TABLE log_entries IN EXCLUSIVE MODE", logger: logger)
                 // The next index from the primary key (O(log n)), not a count of the rows.

@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 
 extension SQLiteHubStore {
-    public func appendLog(_ entries: [LogRow], expectedSize: UInt64, checkpoint: String) async throws(StoreError) {
+    public func appendLog(_ entries: [LogRow], expectedSize: UInt64, checkpoint: String, referral: ReferralWrite?) async throws(StoreError) {
         let now = timestamp()
         try await write { db in
+            if let referral { try Self.writeReferral(referral, in: db) }
             // The next index from the primary key (O(log n)), not a count of the rows.
             let size = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_entries") ?? 0
             try LogRules.checkAppend(entries, storedSize: UInt64(size), expectedSize: expectedSize)

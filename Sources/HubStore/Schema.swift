@@ -33,6 +33,52 @@ enum Schema {
             ],
             linkingMigration(for: backend),
             logMigration(for: backend),
+            workflowMigration(for: backend),
+        ]
+    }
+
+    /// Version 4: the service's people, sessions and referrals, and the nonces of agency requests.
+    /// A session is kept by the hash of its token (a stolen database holds no usable session); a
+    /// referral as its workflow document with the columns the service looks it up by. No identifier
+    /// in any of them: users are staff login names, referrals hold tokens and record references.
+    private static func workflowMigration(for backend: StoreBackend) -> [String] {
+        let int = backend == .sqlite ? "INTEGER" : "BIGINT"
+        return [
+            """
+            CREATE TABLE users (
+                name TEXT PRIMARY KEY,
+                role TEXT NOT NULL CHECK (role IN ('practitioner', 'manager', 'operator', 'dpo')),
+                password_hash TEXT NOT NULL,
+                failed_logins \(int) NOT NULL DEFAULT 0,
+                locked_until TEXT,
+                disabled_at TEXT,
+                created_at TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY,
+                user_name TEXT NOT NULL REFERENCES users(name),
+                csrf_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                revoked_at TEXT)
+            """,
+            "CREATE INDEX sessions_by_user ON sessions (user_name)",
+            "CREATE TABLE request_nonces (agency TEXT NOT NULL, nonce TEXT NOT NULL, seen_at TEXT NOT NULL, PRIMARY KEY (agency, nonce))",
+            "CREATE INDEX request_nonces_by_time ON request_nonces (seen_at)",
+            """
+            CREATE TABLE referrals (
+                id TEXT PRIMARY KEY,
+                version \(int) NOT NULL,
+                agency TEXT NOT NULL,
+                state TEXT NOT NULL,
+                assignee TEXT,
+                due_at TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                document TEXT NOT NULL)
+            """,
+            "CREATE INDEX referrals_by_assignee ON referrals (assignee, received_at)",
         ]
     }
 
