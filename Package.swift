@@ -173,7 +173,12 @@ let package = Package(
                 "Workflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
         ),
@@ -211,10 +216,15 @@ let package = Package(
             dependencies: [
                 "Disclosure",
                 "HubLinking",
+                "HubService",
                 "HubStore",
                 "Matching",
+                "Workflow",
                 "mashlink-hub",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strictSettings
@@ -238,15 +248,6 @@ let package = Package(
         .testTarget(
             name: "WorkflowTests",
             dependencies: ["Workflow", "Disclosure", "HubStore", "LinkCrypto"],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "HubServiceTests",
-            dependencies: [
-                "HubService", "Workflow", "Disclosure", "HubStore", "LinkCrypto", "Tokenisation", "TransparencyLog",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
-            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -59,9 +59,10 @@ struct Handler: Sendable {
 
     /// A workflow step: the person, the body, the action, the referral as it became.
     func act<Body: Decodable & Sendable>(
-        _ request: Request, _ context: BasicRequestContext, _ action: (Body) throws(WorkflowError) -> ReferralAction
+        _ request: Request, _ context: BasicRequestContext, _ capability: Capability, _ action: (Body) throws(WorkflowError) -> ReferralAction
     ) async throws -> Response {
-        let principal = try await principal(request)
+        // The role is checked before the body is read, so a refused person learns nothing more.
+        let principal = try await person(request, capability)
         let id = try context.parameters.require("id")
         let body = try await JSONBody.decode(Body.self, request, context)
         let r = try await s.workflow.perform(try action(body), on: id, by: principal)
@@ -69,7 +70,7 @@ struct Handler: Sendable {
     }
 
     func release(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let principal = try await principal(request)
+        let principal = try await person(request, .release)
         let outcome = try await s.workflow.release(try context.parameters.require("id"), by: principal)
         return try JSONBody.response(.ok, ReleaseView(
             referral: ReferralView(outcome.referral, now: s.workflow.now), released: outcome.released.map(ReleasedView.init),
@@ -119,18 +120,23 @@ struct Handler: Sendable {
         }
     }
 
-    /// The agency's own release receipts: the logged entries of releases of its records.
+    /// The agency's own release receipts: every entry of every release of its records.
     func receipts(_ request: Request) async throws -> Response {
         let agency = try await signedRead(request)
         let entries = try await s.log.entries()
-        let mine = entries.filter { $0.entry.agency == agency && [.releaseLogged, .releaseCompleted].contains($0.entry.kind) }
+        // Its releases' entries: logged (naming its record), then completed, voided or viewed.
+        let releases = Set(entries.filter { $0.entry.kind == .releaseLogged && $0.entry.agency == agency }.compactMap(\.entry.release))
+        let mine = entries.filter { $0.entry.release.map(releases.contains) ?? false }
         return try JSONBody.response(.ok, ["receipts": mine.map { ReceiptListing(index: $0.index, kind: $0.entry.kind.rawValue, release: $0.entry.release, referral: $0.entry.referral, at: $0.entry.at) }])
     }
 
     func receipt(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let agency = try await signedRead(request)
         guard let index = context.parameters.get("index", as: UInt64.self) else { throw WorkflowError.badRequest("the index must be a number") }
-        guard let entry = try await s.log.entries(from: index, limit: 1).first, entry.index == index, entry.entry.agency == agency else {
+        let entries = try await s.log.entries()
+        guard index < entries.count, let release = entries[Int(index)].entry.release,
+              entries.contains(where: { $0.entry.kind == .releaseLogged && $0.entry.release == release && $0.entry.agency == agency })
+        else {
             // Another agency's entry is as invisible as a missing one.
             throw WorkflowError.notFound("receipt \(index)")
         }

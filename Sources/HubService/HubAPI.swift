@@ -110,11 +110,11 @@ public enum HubAPI {
             }
         }
         api.post("referrals/:id/assign") { request, context in
-            try await handler.run { try await handler.act(request, context) { (b: AssignBody) in .assign(to: b.user) } }
+            try await handler.run { try await handler.act(request, context, .assignReferral) { (b: AssignBody) in .assign(to: b.user) } }
         }
         api.post("referrals/:id/propose") { request, context in
             try await handler.run {
-                try await handler.act(request, context) { (b: ProposeBody) throws(WorkflowError) in
+                try await handler.act(request, context, .proposeThreshold) { (b: ProposeBody) throws(WorkflowError) in
                     guard let t = Threshold(rawValue: b.threshold) else {
                         throw .badRequest("threshold must be one of \(Threshold.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
@@ -123,14 +123,14 @@ public enum HubAPI {
             }
         }
         api.post("referrals/:id/confirm") { request, context in
-            try await handler.run { try await handler.act(request, context) { (b: ReasonBody) in .confirm(reason: b.reason) } }
+            try await handler.run { try await handler.act(request, context, .decideThreshold) { (b: ReasonBody) in .confirm(reason: b.reason) } }
         }
         api.post("referrals/:id/reject") { request, context in
-            try await handler.run { try await handler.act(request, context) { (b: ReasonBody) in .reject(reason: b.reason ?? "") } }
+            try await handler.run { try await handler.act(request, context, .decideThreshold) { (b: ReasonBody) in .reject(reason: b.reason ?? "") } }
         }
         api.post("referrals/:id/links/:record") { request, context in
             try await handler.run {
-                try await handler.act(request, context) { (b: LinkDecisionBody) throws(WorkflowError) in
+                try await handler.act(request, context, .decideLink) { (b: LinkDecisionBody) throws(WorkflowError) in
                     guard let record = context.parameters.get("record", as: Int64.self) else { throw .badRequest("the record must be a number") }
                     switch b.decision {
                     case "confirm": return .decideLink(recordID: record, confirm: true)
@@ -149,10 +149,10 @@ public enum HubAPI {
             }
         }
         api.post("referrals/:id/outcome") { request, context in
-            try await handler.run { try await handler.act(request, context) { (b: OutcomeBody) in .recordOutcome(b.outcome) } }
+            try await handler.run { try await handler.act(request, context, .recordOutcome) { (b: OutcomeBody) in .recordOutcome(b.outcome) } }
         }
         api.post("referrals/:id/close") { request, context in
-            try await handler.run { try await handler.act(request, context) { (_: EmptyBody) in .close } }
+            try await handler.run { try await handler.act(request, context, .closeReferral) { (_: EmptyBody) in .close } }
         }
 
         // Operators and the DPO.

@@ -3,7 +3,8 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
     /// Works referrals assigned to them: reviews matches, proposes a threshold, reads what is
     /// released, records the outcome.
     case practitioner
-    /// Assigns referrals and confirms or rejects proposed thresholds (never their own).
+    /// Assigns referrals, may propose a threshold itself, and confirms or rejects proposed
+    /// thresholds (never one it proposed: four-eyes).
     case manager
     /// Runs the hub: agencies, batches, linking, users. Sees no referral content.
     case `operator`
@@ -22,7 +23,7 @@ public enum Access {
     /// Capabilities by role.
     public static let table: [Role: Set<Capability>] = [
         .practitioner: [.viewReferrals, .proposeThreshold, .decideLink, .release, .readReleased, .recordOutcome, .closeReferral],
-        .manager: [.viewReferrals, .assignReferral, .decideThreshold, .decideLink],
+        .manager: [.viewReferrals, .assignReferral, .proposeThreshold, .decideThreshold, .decideLink],
         .operator: [.viewOperations],
         .dpo: [.viewLog],
     ]

@@ -56,14 +56,14 @@ struct BatchFactory {
     }
 
     /// Writes a signed batch of `rows` for `agency`; returns its path.
-    mutating func batch(_ agency: String, rows: [[String]], key: LinkageKey? = nil, name: String? = nil) throws -> String {
+    mutating func batch(_ agency: String, rows: [[String]], key: LinkageKey? = nil, name: String? = nil, header: [String] = BatchFactory.header) throws -> String {
         let signer = signing[agency] ?? Ed25519.PrivateKey()
         signing[agency] = signer
         let csv = dir.appendingPathComponent("\(name ?? agency).csv").path
-        let text = ([Self.header] + rows).map { CSVWriter.encode(row: $0) }.joined(separator: "\n") + "\n"
+        let text = ([header] + rows).map { CSVWriter.encode(row: $0) }.joined(separator: "\n") + "\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: csv))
         let options = TokeniseOptions(
-            agency: agency, schema: SchemaSuggestion.suggest(header: Self.header), linkageKey: key ?? linkageKey,
+            agency: agency, schema: SchemaSuggestion.suggest(header: header), linkageKey: key ?? linkageKey,
             signingKey: signer, hubReleaseKey: hub.publicKey, batchDate: CalendarDate(year: 2026, month: 12, day: 1)!)
         let path = dir.appendingPathComponent("\(name ?? agency).mlb").path
         _ = try Tokeniser.run(inputPath: csv, batchPath: path, rejectsPath: path + ".rejects.csv", options: options)

@@ -1,0 +1,274 @@
+import Disclosure
+import Foundation
+import HTTPTypes
+import HubService
+import HubStore
+import Hummingbird
+import HummingbirdTesting
+import LinkCrypto
+import Normalisation
+import Prometheus
+import Testing
+import Tokenisation
+import TransparencyLog
+import Workflow
+
+/// A hub service over a fresh store, with staff accounts, and the agencies' keys to sign with.
+struct ServiceFixture {
+    static let payloadHeader = ["record_id", "forename", "surname", "date_of_birth", "sex", "address_line_1", "postcode", "cin_notes", "cp_notes", "s42_notes"]
+    static let password = "correct horse battery staple"
+    static let staff: [(String, Role)] = [("prac", .practitioner), ("prac2", .practitioner), ("mgr1", .manager), ("mgr2", .manager), ("ops", .operator), ("dpo", .dpo)]
+
+    let store: any HubStore
+    let log: DisclosureLog
+    let services: HubServices
+    var factory: BatchFactory
+
+    /// People 0..<n, with a note in every tier (born 1950-2009: both children and adults).
+    static func rows(_ n: Int, first: Int = 0) -> [[String]] {
+        BatchFactory.rows(n, first: first).map { r in Array(r.prefix(7)) + ["cin \(r[0])", "cp \(r[0])", "s42 \(r[0])"] }
+    }
+
+    init(_ backend: StoreBackend) async throws {
+        (store, _) = try await Backends.fresh(backend)
+        factory = try BatchFactory()
+        log = try await DisclosureLog.open(store: store, logKey: Ed25519.PrivateKey())
+        // Light scrypt parameters: the tests check the logic, not the cost.
+        let sessions = Sessions(store: store, hasher: PasswordHasher(parameters: .init(n: 1 << 10, r: 8, p: 1)))
+        for (name, role) in Self.staff { try await sessions.addUser(name: name, role: role, password: Self.password) }
+        services = HubServices(
+            store: store, log: log, workflow: ReferralWorkflow(store: store, log: log, releaseKey: factory.hub), sessions: sessions,
+            agencyRequests: AgencyRequestVerifier(store: store), metrics: PrometheusCollectorRegistry())
+    }
+
+    /// Registers `agency` and writes its batch of `rows` (not uploaded).
+    mutating func agency(_ agency: String, rows: [[String]]) async throws -> String {
+        let path = try factory.batch(agency, rows: rows, header: Self.payloadHeader)
+        try await store.registerAgency(name: agency, signingKey: factory.signing[agency]!.publicKey)
+        return path
+    }
+
+    /// A signed query for `row`'s person, as `agency` would send it.
+    func query(_ row: [String], agency: String) throws -> [UInt8] {
+        let path = factory.dir.appendingPathComponent("query-\(UUID().uuidString).mlq").path
+        let subject: [FieldKind: String] = [.givenName: row[1], .surname: row[2], .dateOfBirth: row[3], .sex: row[4], .addressLine: row[5], .postcode: row[6]]
+        try QueryTokeniser.write(
+            subject: subject, to: path, agency: agency, schema: SchemaSuggestion.suggest(header: Self.payloadHeader), linkageKey: factory.linkageKey,
+            signingKey: factory.signing[agency]!, date: CalendarDate(year: 2026, month: 12, day: 1)!)
+        return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    var application: some ApplicationProtocol { Application(router: HubAPI.router(services)) }
+}
+
+/// A test client with the calls the tests make.
+struct HubClient: Sendable {
+    let client: any TestClientProtocol
+
+    struct Reply {
+        let status: HTTPResponse.Status
+        let json: [String: Any]
+        let text: String
+        let headers: HTTPFields
+    }
+
+    func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: [String: String]? = nil, headers extra: [String: String] = [:], body: [UInt8]? = nil) async throws -> Reply {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        for (k, v) in extra { headers[HTTPField.Name(k)!] = v }
+        var buffer: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        } else if let body {
+            buffer = ByteBuffer(bytes: body)
+        }
+        let r = try await client.execute(uri: uri, method: method, headers: headers, body: buffer)
+        let text = String(buffer: r.body)
+        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        return Reply(status: r.status, json: object, text: text, headers: r.headers)
+    }
+
+    func login(_ name: String) async throws -> String {
+        let r = try await call(.post, "/api/v1/sessions", json: ["name": name, "password": ServiceFixture.password])
+        #expect(r.status == .created, "\(r.text)")
+        return try #require(r.json["token"] as? String)
+    }
+
+    /// A request signed by `agency`'s key.
+    func signed(_ method: HTTPRequest.Method, _ uri: String, agency: String, key: Ed25519.PrivateKey, body: [UInt8] = []) async throws -> Reply {
+        let headers = AgencyRequest.sign(method: method.rawValue, path: uri, agency: agency, body: body, key: key)
+        return try await call(method, uri, headers: headers, body: body)
+    }
+}
+
+extension StoreTests {
+    @Suite("Hub service over HTTP, on every backend")
+    struct ServiceTests {
+        @Test("the whole workflow over HTTP: upload, link, referral, four-eyes, wrong threshold, release of exactly the allowed tiers, and a log that audits clean", arguments: Backends.all)
+        func fullWorkflow(_ backend: StoreBackend) async throws {
+            var f = try await ServiceFixture(backend)
+            // Three agencies that share most of their people (police holds 0..<60, health 10..<70, school 20..<80).
+            let uploads = [
+                ("police", try await f.agency("police", rows: ServiceFixture.rows(60))),
+                ("health", try await f.agency("health", rows: ServiceFixture.rows(60, first: 10))),
+                ("school", try await f.agency("school", rows: ServiceFixture.rows(60, first: 20))),
+            ]
+            let fixture = f
+            // Person 59: born 2009 (1950 + 59 % 60), a child on the batch date; held by all three agencies.
+            let subject = ServiceFixture.rows(1, first: 59)[0]
+            try await fixture.application.test(.live) { raw in
+                let c = HubClient(client: raw)
+                for (agency, path) in uploads {
+                    let r = try await c.signed(.post, "/api/v1/batches", agency: agency, key: fixture.factory.signing[agency]!, body: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+                    #expect(r.status == .created, "\(r.text)")
+                    #expect(r.json["records"] as? Int == 60)
+                }
+                let ops = try await c.login("ops")
+                let linked = try await c.call(.post, "/api/v1/link", token: ops)
+                #expect(linked.status == .ok, "\(linked.text)")
+
+                // The police raise a red referral.
+                let raised = try await c.signed(.post, "/api/v1/referrals?priority=red", agency: "police", key: fixture.factory.signing["police"]!, body: try fixture.query(subject, agency: "police"))
+                #expect(raised.status == .created, "\(raised.text)")
+                let id = try #require(raised.json["referral"] as? String)
+
+                let prac = try await c.login("prac"), prac2 = try await c.login("prac2"), mgr1 = try await c.login("mgr1"), mgr2 = try await c.login("mgr2")
+                // Unassigned: the practitioner cannot see it; the manager assigns it.
+                #expect(try await c.call(.get, "/api/v1/referrals/\(id)", token: prac).status == .forbidden)
+                #expect(try await c.call(.post, "/api/v1/referrals/\(id)/assign", token: mgr1, json: ["user": "prac"]).status == .ok)
+                let view = try await c.call(.get, "/api/v1/referrals/\(id)", token: prac)
+                #expect(view.status == .ok)
+                let referral = try #require(view.json["referral"] as? [String: Any])
+                let matches = try #require(referral["matches"] as? [[String: Any]])
+                // All three agencies' records of person 55, in the match band, with evidence.
+                #expect(Set(matches.map { $0["agency"] as? String }) == ["police", "health", "school"], "\(matches.map { ($0["agency"]!, $0["band"]!) })")
+                #expect(matches.allSatisfy { ($0["evidence"] as? [Any])?.isEmpty == false })
+                #expect(referral["priority"] as? String == "red" && referral["state"] as? String == "matched")
+                // Another practitioner sees nothing of it.
+                #expect(try await c.call(.get, "/api/v1/referrals/\(id)", token: prac2).status == .forbidden)
+                let list = try await c.call(.get, "/api/v1/referrals", token: prac2)
+                #expect((list.json["referrals"] as? [Any])?.isEmpty == true)
+
+                // Nothing is released before confirmation.
+                #expect(try await c.call(.post, "/api/v1/referrals/\(id)/release", token: prac).status == .conflict)
+                // Wrong threshold: adult safeguarding for a child needs a recorded reason.
+                #expect(try await c.call(.post, "/api/v1/referrals/\(id)/propose", token: prac, json: ["threshold": "s42"]).status == .ok)
+                let wrong = try await c.call(.post, "/api/v1/referrals/\(id)/confirm", token: mgr1, json: [:])
+                #expect(wrong.status == .unprocessableContent, "\(wrong.text)")
+                #expect(try await c.call(.post, "/api/v1/referrals/\(id)/reject", token: mgr1, json: ["reason": "the subject is a child"]).status == .ok)
+                // Four-eyes: the manager who proposes cannot confirm.
+                #expect(try await c.call(.post, "/api/v1/referrals/\(id)/propose", token: mgr1, json: ["threshold": "s47"]).status == .ok)
+                let own = try await c.call(.post, "/api/v1/referrals/\(id)/confirm", token: mgr1, json: [:])
+                #expect(own.status == .forbidden && own.text.contains("four-eyes"), "\(own.text)")
+                #expect(try await c.call(.post, "/api/v1/referrals/\(id)/release", token: prac).status == .conflict)
+                #expect(try await fixture.log.entries().allSatisfy { $0.entry.kind != .releaseLogged })
+                #expect(try await c.call(.post, "/api/v1/referrals/\(id)/confirm", token: mgr2, json: [:]).status == .ok)
+
+                // Released: Child Protection opens cin and cp, never s42.
+                let released = try await c.call(.post, "/api/v1/referrals/\(id)/release", token: prac)
+                #expect(released.status == .ok, "\(released.text)")
+                let items = try #require(released.json["released"] as? [[String: Any]])
+                #expect(items.count == 3)
+                for item in items {
+                    let tiers = try #require(item["tiers"] as? [String: String])
+                    #expect(Set(tiers.keys) == ["cin", "cp"])
+                    #expect(tiers["cp"]?.contains("cp R59") == true, "\(tiers)")
+                }
+                let again = try await c.call(.get, "/api/v1/referrals/\(id)/released", token: prac)
+                #expect((again.json["released"] as? [Any])?.count == 3)
+                #expect(try await c.call(.post, "/api/v1/referrals/\(id)/outcome", token: prac, json: ["outcome": "strategy discussion held; s47 enquiry opened"]).status == .ok)
+                #expect(try await c.call(.post, "/api/v1/referrals/\(id)/close", token: prac, json: [:]).status == .ok)
+
+                // Each agency sees receipts for its own records only, and a receipt verifies.
+                let receipts = try await c.signed(.get, "/api/v1/receipts", agency: "health", key: fixture.factory.signing["health"]!)
+                let mine = try #require(receipts.json["receipts"] as? [[String: Any]])
+                #expect(mine.map { $0["kind"] as? String } == ["release.logged", "release.completed", "release.viewed"], "\(mine)")
+                let index = try #require(mine.first { $0["kind"] as? String == "release.logged" }?["index"] as? Int)
+                let receipt = try await c.signed(.get, "/api/v1/receipts/\(index)", agency: "health", key: fixture.factory.signing["health"]!)
+                let bundle = try ProofBundle(parsing: receipt.text)
+                let verifier = try NoteVerifier(verifierKey: fixture.log.verifierKey)
+                try bundle.verify(entry: bundle.extra!, origin: fixture.log.origin, verifiers: [verifier])
+                #expect(try await c.signed(.get, "/api/v1/receipts/\(index)", agency: "school", key: fixture.factory.signing["school"]!).status == .notFound)
+            }
+            // The log audits clean, with the workflow's entries in order.
+            let entries = try await fixture.log.entries()
+            let report = Audit.verify(
+                entries: entries.map(\.entry.canonicalBytes), checkpoint: await fixture.log.checkpoint, origin: fixture.log.origin,
+                verifier: try NoteVerifier(verifierKey: fixture.log.verifierKey))
+            #expect(report.passed && report.findings.isEmpty && report.releases == 3, "\(report.findings)")
+            #expect(entries.first?.entry.kind == .referralReceived && entries.first?.entry.priority == "red" && entries.first?.entry.due != nil)
+            #expect(entries.map(\.entry.kind).filter { $0 == .releaseViewed }.count == 3)
+            await fixture.store.close()
+        }
+
+        /// The people routes, the capability each needs (nil: any logged-in person).
+        static let personRoutes: [(HTTPRequest.Method, String, Capability?)] = [
+            (.get, "/metrics", .viewOperations),
+            (.get, "/api/v1/referrals", .viewReferrals), (.get, "/api/v1/referrals/none", .viewReferrals),
+            (.post, "/api/v1/referrals/none/assign", .assignReferral), (.post, "/api/v1/referrals/none/propose", .proposeThreshold),
+            (.post, "/api/v1/referrals/none/confirm", .decideThreshold), (.post, "/api/v1/referrals/none/reject", .decideThreshold),
+            (.post, "/api/v1/referrals/none/links/1", .decideLink), (.post, "/api/v1/referrals/none/release", .release),
+            (.get, "/api/v1/referrals/none/released", .readReleased), (.post, "/api/v1/referrals/none/outcome", .recordOutcome),
+            (.post, "/api/v1/referrals/none/close", .closeReferral), (.get, "/api/v1/operations", .viewOperations),
+            (.get, "/api/v1/log/checkpoint", .viewLog), (.get, "/api/v1/log/entries", .viewLog),
+            (.delete, "/api/v1/sessions", nil),
+        ]
+
+        @Test("every role on every route: refused with 401 without a session and 403 without the capability; agency routes refuse unsigned, badly signed and replayed requests", arguments: Backends.all)
+        func rolesAndRoutes(_ backend: StoreBackend) async throws {
+            var f = try await ServiceFixture(backend)
+            let path = try await f.agency("police", rows: ServiceFixture.rows(5))
+            let fixture = f
+            try await fixture.application.test(.live) { raw in
+                let c = HubClient(client: raw)
+                #expect(try await c.call(.get, "/health").status == .ok)
+                for (method, uri, _) in Self.personRoutes {
+                    let r = try await c.call(method, uri, json: [:])
+                    #expect(r.status == .unauthorized, "\(method) \(uri) without a session: \(r.status)")
+                }
+                for (name, role) in ServiceFixture.staff {
+                    for (method, uri, capability) in Self.personRoutes where uri != "/api/v1/sessions" {
+                        let token = try await c.login(name)
+                        let r = try await c.call(method, uri, token: token, json: [:])
+                        if let capability, !Access.allows(role, capability) {
+                            #expect(r.status == .forbidden, "\(role) \(method) \(uri): \(r.status) \(r.text)")
+                        } else {
+                            #expect(r.status != .forbidden && r.status != .unauthorized, "\(role) \(method) \(uri): \(r.status) \(r.text)")
+                        }
+                    }
+                }
+                // A logged-out session is refused.
+                let token = try await c.login("prac")
+                #expect(try await c.call(.delete, "/api/v1/sessions", token: token).status == .noContent)
+                #expect(try await c.call(.get, "/api/v1/referrals", token: token).status == .unauthorized)
+                // A wrong password is refused, and five in a row lock the account.
+                for _ in 0..<4 { #expect(try await c.call(.post, "/api/v1/sessions", json: ["name": "prac2", "password": "not the password"]).status == .unauthorized) }
+                #expect(try await c.call(.post, "/api/v1/sessions", json: ["name": "prac2", "password": "not the password"]).status == .tooManyRequests)
+                #expect(try await c.call(.post, "/api/v1/sessions", json: ["name": "prac2", "password": ServiceFixture.password]).status == .tooManyRequests)
+
+                // Agencies: unsigned, signed by another key, a changed body, and a replay are refused.
+                let batch = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+                #expect(try await c.call(.post, "/api/v1/batches", body: batch).status == .unauthorized)
+                let forged = try await c.signed(.post, "/api/v1/batches", agency: "police", key: Ed25519.PrivateKey(), body: batch)
+                #expect(forged.status == .unauthorized && forged.text.contains("signature"))
+                let headers = AgencyRequest.sign(method: "POST", path: "/api/v1/batches", agency: "police", body: batch, key: fixture.factory.signing["police"]!)
+                let changed = try await c.call(.post, "/api/v1/batches", headers: headers, body: batch + Array("x".utf8))
+                #expect(changed.status == .unauthorized && changed.text.contains("does not hash"), "\(changed.text)")
+                let fresh = AgencyRequest.sign(method: "POST", path: "/api/v1/batches", agency: "police", body: batch, key: fixture.factory.signing["police"]!)
+                #expect(try await c.call(.post, "/api/v1/batches", headers: fresh, body: batch).status == .created)
+                let replay = try await c.call(.post, "/api/v1/batches", headers: fresh, body: batch)
+                #expect(replay.status == .unauthorized && replay.text.contains("replay"), "\(replay.text)")
+                // The same batch in a new request is refused by the store as a replayed batch.
+                #expect(try await c.signed(.post, "/api/v1/batches", agency: "police", key: fixture.factory.signing["police"]!, body: batch).status == .conflict)
+                // A request outside the clock window.
+                let old = AgencyRequest.sign(method: "GET", path: "/api/v1/receipts", agency: "police", body: [], key: fixture.factory.signing["police"]!, date: Date().addingTimeInterval(-3600))
+                #expect(try await c.call(.get, "/api/v1/receipts", headers: old).status == .unauthorized)
+                // Every response carries the security headers.
+                let health = try await c.call(.get, "/health")
+                #expect(health.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            }
+            await fixture.store.close()
+        }
+    }
+}
