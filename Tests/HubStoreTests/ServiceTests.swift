@@ -202,6 +202,20 @@ extension StoreTests {
             await fixture.store.close()
         }
 
+        @Test("docs/openapi.yaml documents exactly the routes the service serves")
+        func openAPIMatchesRoutes() throws {
+            let doc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("docs/openapi.yaml")
+            var documented = Set<String>(), path: String?
+            for line in try String(contentsOf: doc, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") { path = String(line.dropFirst(2).dropLast()) }
+                else if let p = path, let m = ["get", "post", "delete", "put", "patch"].first(where: { line == "    \($0):" }) { documented.insert("\(m.uppercased()) \(p)") }
+                else if !line.hasPrefix(" "), !line.isEmpty { path = nil }
+            }
+            let served = Set(HubAPI.routes.map { "\($0.method) \($0.path)" })
+            #expect(documented == served, "documented only: \(documented.subtracting(served).sorted()); served only: \(served.subtracting(documented).sorted())")
+        }
+
         /// The people routes, the capability each needs (nil: any logged-in person).
         static let personRoutes: [(HTTPRequest.Method, String, Capability?)] = [
             (.get, "/metrics", .viewOperations),
@@ -264,6 +278,12 @@ extension StoreTests {
                 // A request outside the clock window.
                 let old = AgencyRequest.sign(method: "GET", path: "/api/v1/receipts", agency: "police", body: [], key: fixture.factory.signing["police"]!, date: Date().addingTimeInterval(-3600))
                 #expect(try await c.call(.get, "/api/v1/receipts", headers: old).status == .unauthorized)
+                // Every documented route is served (none falls through to the router's 404).
+                for (method, path) in HubAPI.routes {
+                    let uri = path.replacingOccurrences(of: "{id}", with: "none").replacingOccurrences(of: "{index}", with: "0").replacingOccurrences(of: "{record}", with: "1")
+                    let r = try await c.call(HTTPRequest.Method(method)!, uri)
+                    #expect(r.status != .notFound || r.text.contains("error"), "\(method) \(path) is not served")
+                }
                 // Every response carries the security headers.
                 let health = try await c.call(.get, "/health")
                 #expect(health.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
