@@ -56,8 +56,8 @@ public enum HubAPI {
         ("GET", "/api/v1/log/checkpoint"), ("GET", "/api/v1/log/entries"),
     ]
 
-    /// The router with every route.
-    public static func router(_ s: HubServices) -> Router<BasicRequestContext> {
+    /// The router with every route, the console's included.
+    public static func router(_ s: HubServices) async throws -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         func counter(_ name: String, _ help: String) -> Counter {
             s.metrics.makeCounter(descriptor: MetricNameDescriptor(namespace: "mashlink", subsystem: "http", metricName: name, unitName: "", helpText: help))
@@ -167,6 +167,12 @@ public enum HubAPI {
             }
         }
         api.get("log/entries") { request, _ in try await handler.run { try await handler.logEntries(request) } }
+        router.get("/") { _, _ in
+            var headers = HTTPFields()
+            headers[.location] = "/console"
+            return Response(status: .seeOther, headers: headers)
+        }
+        try await Console(handler: handler).add(to: router)
         return router
     }
 }

@@ -59,7 +59,7 @@ struct Serve: AsyncParsableCommand {
             let services = HubServices(
                 store: store, log: log, workflow: ReferralWorkflow(store: store, log: log, releaseKey: releaseKey, timescales: scales),
                 sessions: Sessions(store: store), agencyRequests: AgencyRequestVerifier(store: store), metrics: registry)
-            let router = HubAPI.router(services)
+            let router = try await HubAPI.router(services)
             router.middlewares.add(MetricsMiddleware())
             let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mashlink-hub")
             let server: HTTPServerBuilder

@@ -58,7 +58,9 @@ struct ServiceFixture {
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    var application: some ApplicationProtocol { Application(router: HubAPI.router(services)) }
+    var application: some ApplicationProtocol {
+        get async throws { Application(router: try await HubAPI.router(services)) }
+    }
 }
 
 /// A test client with the calls the tests make.
@@ -87,6 +89,28 @@ struct HubClient: Sendable {
         let text = String(buffer: r.body)
         let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
         return Reply(status: r.status, json: object, text: text, headers: r.headers)
+    }
+
+    /// Uploads each agency's batch, links, and raises a referral for `subject` from the police.
+    func prepare(_ f: ServiceFixture, uploads: [(String, String)], subject: [String]) async throws -> String {
+        for (agency, path) in uploads {
+            let r = try await signed(.post, "/api/v1/batches", agency: agency, key: f.factory.signing[agency]!, body: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            #expect(r.status == .created, "\(r.text)")
+        }
+        #expect(try await call(.post, "/api/v1/link", token: try await login("ops")).status == .ok)
+        let raised = try await signed(.post, "/api/v1/referrals?priority=amber", agency: "police", key: f.factory.signing["police"]!, body: try f.query(subject, agency: "police"))
+        #expect(raised.status == .created, "\(raised.text)")
+        return try #require(raised.json["referral"] as? String)
+    }
+
+    /// Logs in through the console's form: the cookies to send.
+    func consoleLogin(_ name: String) async throws -> (cookie: String, setCookies: [String]) {
+        let body = "name=\(name)&password=\(ServiceFixture.password.replacingOccurrences(of: " ", with: "+"))"
+        let r = try await call(.post, "/console/login", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Array(body.utf8))
+        #expect(r.status == .seeOther)
+        let set = r.headers[values: .setCookie]
+        let cookie = set.map { String($0.split(separator: ";")[0]) }.joined(separator: "; ")
+        return (cookie, set)
     }
 
     func login(_ name: String) async throws -> String {
@@ -214,6 +238,53 @@ extension StoreTests {
             }
             let served = Set(HubAPI.routes.map { "\($0.method) \($0.path)" })
             #expect(documented == served, "documented only: \(documented.subtracting(served).sorted()); served only: \(served.subtracting(documented).sorted())")
+        }
+
+        @Test("the console: cookie login with secure flags, role pages, a CSRF-checked form, the evidence waterfall, and no identifier in any page", arguments: Backends.all)
+        func console(_ backend: StoreBackend) async throws {
+            var f = try await ServiceFixture(backend)
+            let uploads = [("police", try await f.agency("police", rows: ServiceFixture.rows(60))), ("health", try await f.agency("health", rows: ServiceFixture.rows(60, first: 10)))]
+            let fixture = f
+            let subject = ServiceFixture.rows(1, first: 59)[0]
+            try await fixture.application.test(.live) { raw in
+                let c = HubClient(client: raw)
+                let id = try await c.prepare(fixture, uploads: uploads, subject: subject)
+                #expect(try await c.call(.get, "/console").headers[.location] == "/console/login")
+                let login = try await c.call(.get, "/console/login")
+                #expect(login.status == .ok && login.text.contains("<form method=\"post\" action=\"/console/login\""))
+                #expect(login.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true && !login.text.contains("<script"))
+                let bad = try await c.call(.post, "/console/login", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Array("name=mgr1&password=wrong".utf8))
+                #expect(bad.status == .unauthorized && bad.text.contains("wrong"))
+
+                let (manager, setCookies) = try await c.consoleLogin("mgr1")
+                #expect(setCookies.count == 2 && setCookies.allSatisfy { $0.contains("HttpOnly") && $0.contains("Secure") && $0.contains("SameSite=Strict") })
+                let home = try await c.call(.get, "/console", headers: ["Cookie": manager])
+                #expect(home.status == .ok && home.text.contains("/console/referrals/\(id)"), "\(home.text)")
+                let page = try await c.call(.get, "/console/referrals/\(id)", headers: ["Cookie": manager])
+                #expect(page.status == .ok && page.text.contains("<meter") && page.text.contains("dateOfBirth"))
+                // A form without the CSRF token is refused; with it, the assignment is made.
+                let form = ["Content-Type": "application/x-www-form-urlencoded", "Cookie": manager]
+                let forged = try await c.call(.post, "/console/referrals/\(id)/assign", headers: form, body: Array("user=prac".utf8))
+                #expect(forged.status == .forbidden)
+                let csrf = try #require(manager.split(separator: "; ").first { $0.hasPrefix("\(Console.csrfName)=") }?.split(separator: "=", maxSplits: 1).last)
+                let assigned = try await c.call(.post, "/console/referrals/\(id)/assign", headers: form, body: Array("csrf=\(csrf)&user=prac".utf8))
+                #expect(assigned.status == .seeOther, "\(assigned.text)")
+                let (practitioner, _) = try await c.consoleLogin("prac")
+                let mine = try await c.call(.get, "/console/referrals/\(id)", headers: ["Cookie": practitioner])
+                #expect(mine.status == .ok && mine.text.contains("Propose a threshold") && !mine.text.contains("Decide the proposed threshold"))
+                // The operator and the DPO get their own pages and not the referral.
+                let (ops, _) = try await c.consoleLogin("ops")
+                #expect(try await c.call(.get, "/console/operations", headers: ["Cookie": ops]).text.contains("police"))
+                #expect(try await c.call(.get, "/console/referrals/\(id)", headers: ["Cookie": ops]).status == .forbidden)
+                let (dpo, _) = try await c.consoleLogin("dpo")
+                let log = try await c.call(.get, "/console/log", headers: ["Cookie": dpo])
+                #expect(log.status == .ok && log.text.contains("referral.received"))
+                // No identifier of the subject appears in any page.
+                for html in [home.text, page.text, mine.text, log.text] {
+                    for identifier in subject.prefix(7) where identifier.count > 2 { #expect(!html.contains(identifier), "\(identifier) in a page") }
+                }
+            }
+            await fixture.store.close()
         }
 
         /// The people routes, the capability each needs (nil: any logged-in person).
