@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -131,6 +132,19 @@ let package = Package(
             resources: [.copy("Console")],
             swiftSettings: strictSettings
         ),
+        // The end-to-end demonstration: synthetic agencies tokenise, the hub serves on SQLite, a
+        // referral is walked to release over HTTP by demo users, and the log is audited.
+        .target(
+            name: "HubDemo",
+            dependencies: [
+                "Disclosure", "HubService", "HubStore", "LinkCrypto", "Normalisation", "Tokenisation", "TransparencyLog", "Workflow",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // What the command-line tools share: how they ask for a passphrase.
         .target(
             name: "CommandSupport",
@@ -169,6 +183,7 @@ let package = Package(
                 "Disclosure",
                 "HubCommandSupport",
                 "HubLinking",
+                "HubDemo",
                 "HubService",
                 "HubStore",
                 "LinkFiles",
@@ -218,6 +233,7 @@ let package = Package(
             name: "HubStoreTests",
             dependencies: [
                 "Disclosure",
+                "HubDemo",
                 "HubLinking",
                 "HubService",
                 "HubStore",

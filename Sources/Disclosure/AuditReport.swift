@@ -87,7 +87,8 @@ public struct DisclosureReport: Sendable, Codable {
             let rows = counts.sorted { $0.key < $1.key }
             guard let top = rows.map(\.value).max(), top > 0 else { return "<h3>\(esc(title))</h3><p>No releases.</p>" }
             let bar = 22, width = 460
-            let bars = rows.enumerated().map { i, row in
+            // Typed: an untyped closure here once inferred GRDB's SQL string type from a linked module.
+            let bars: String = rows.enumerated().map { (i, row) -> String in
                 let w = max(1, row.value * (width - 170) / top), y = i * bar
                 return "<text x=\"0\" y=\"\(y + 15)\">\(esc(row.key))</text><rect x=\"150\" y=\"\(y + 3)\" width=\"\(w)\" height=\"16\"/><text x=\"\(155 + w)\" y=\"\(y + 15)\">\(row.value)</text>"
             }.joined()

@@ -113,6 +113,9 @@ public struct Sessions: Sendable {
     /// SHA-256 (hex) of a token: what the store keeps.
     public static func digest(_ token: String) -> String { Hex.encode(SHA256.hash(Array(token.utf8))) }
 
+    /// A new random token (256 bits, URL-safe base64): what sessions and nonces are made of.
+    public static func newToken() -> String { randomToken() }
+
     static func randomToken() -> String {
         Data(SecureRandom.bytes(count: 32)).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")

@@ -8,5 +8,5 @@ struct MashlinkHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mashlink-hub",
         abstract: "The MASH hub: store agencies' verified batches and link them.",
-        subcommands: [Init.self, Agency.self, User.self, Serve.self, Ingest.self, Batches.self, Check.self, Link.self, Releases.self, Purge.self, Backup.self, Restore.self, Evaluate.self])
+        subcommands: [Demo.self, Init.self, Agency.self, User.self, Serve.self, Ingest.self, Batches.self, Check.self, Link.self, Releases.self, Purge.self, Backup.self, Restore.self, Evaluate.self])
 }

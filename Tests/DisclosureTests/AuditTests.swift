@@ -164,6 +164,8 @@ struct DisclosureReportTests {
         #expect(decoded.releases == all.releases)
         let html = all.html()
         #expect(html.contains("<svg") && html.contains("Log verification: passed") && html.contains("@media print"))
+        // Each chart's bars are SVG elements (a bar chart once rendered as the debug text of another string type).
+        #expect(html.contains("<text x=\"0\" y=\"15\">2026-12-01</text><rect x=\"150\"") && !html.contains("SQL("), "\(html)")
         #expect(html.contains("warning (entry 8)"), "the pending release is listed as a finding")
     }
 }

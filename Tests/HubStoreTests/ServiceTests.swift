@@ -1,6 +1,7 @@
 import Disclosure
 import Foundation
 import HTTPTypes
+import HubDemo
 import HubService
 import HubStore
 import Hummingbird
@@ -285,6 +286,20 @@ extension StoreTests {
                 }
             }
             await fixture.store.close()
+        }
+
+        @Test("the README's demo runs end to end: six synthetic agencies, a referral walked to release over HTTP, a verified receipt and a log that audits clean")
+        func demo() async throws {
+            let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("examples/uk/demo").path
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("mashlink-demo-\(UUID().uuidString)").path
+            let summary = try await HubDemo.run(DemoOptions(examples: examples, out: out, port: 0)) { _ in }
+            #expect(summary.agencies.count == 6 && summary.agencies.values.allSatisfy { $0 > 100 })
+            #expect(Set(summary.matchedAgencies).isSuperset(of: ["police", "education"]), "\(summary.matchedAgencies)")
+            #expect(!summary.released.isEmpty && summary.released.values.allSatisfy { Set($0).isSubset(of: ["cin", "cp"]) }, "\(summary.released)")
+            #expect(summary.auditPassed && summary.receiptVerified && summary.logEntries >= 8)
+            #expect(FileManager.default.fileExists(atPath: out + "/dpo-report.html") && FileManager.default.fileExists(atPath: out + "/log-export/entries.jsonl"))
+            try? FileManager.default.removeItem(atPath: out)
         }
 
         /// The people routes, the capability each needs (nil: any logged-in person).
