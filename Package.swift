@@ -204,6 +204,9 @@ let package = Package(
             name: "mashlink-bench",
             dependencies: [
                 "Disclosure",
+                "Normalisation",
+                "Workflow",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "HubStore",
                 "LinkCrypto",
                 "TransparencyLog",

@@ -174,7 +174,7 @@ public struct Console: Sendable {
             releases: r.releases.map { .init(agency: $0.agency, shortReference: String($0.reference.prefix(12)), tiers: $0.tiers.map(\.rawValue).joined(separator: ", "), at: $0.at, completed: $0.completed) },
             hasReleases: !r.releases.isEmpty, canRead: Access.allows(p.role, .readReleased),
             canOutcome: allowed(.recordOutcome("")), canClose: allowed(.close),
-            history: r.history.map { .init(at: $0.at, state: $0.state.rawValue, user: $0.user) }), status: status)
+            history: r.history.map { .init(at: $0.at, what: $0.note ?? $0.state.rawValue.replacingOccurrences(of: "_", with: " "), user: $0.user) }), status: status)
     }
 
     func perform(_ action: String, id: String, form: [String: String], principal p: Sessions.Principal) async throws -> String {
@@ -374,7 +374,7 @@ struct ReferralPage {
         let completed: Bool
     }
     struct Step {
-        let at, state: String
+        let at, what: String
         let user: String?
     }
     let page: Page

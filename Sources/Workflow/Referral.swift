@@ -66,9 +66,19 @@ public struct ReleaseRecord: Sendable, Hashable, Codable {
 
 /// One step of a referral's history.
 public struct ReferralStep: Sendable, Hashable, Codable {
+    /// The state the referral was in after the step.
     public var state: ReferralState
     public var at: String
     public var user: String?
+    /// What the step was, when that is not just the state reached (an assignment, a link decision).
+    public var note: String?
+
+    public init(state: ReferralState, at: String, user: String?, note: String? = nil) {
+        self.state = state
+        self.at = at
+        self.user = user
+        self.note = note
+    }
 }
 
 /// A referral: the workflow document the store keeps. It holds the matched records' references,

@@ -69,6 +69,7 @@ public enum ReferralMachine {
         guard allowed.contains(referral.state) else { throw .invalidTransition(from: referral.state, action: action.name, allowed: allowed) }
         var r = referral
         var entries: [LogEntry] = []
+        var note: String?
         func entry(_ kind: LogEntry.Kind) -> LogEntry { LogEntry(kind: kind, referral: r.id, at: at, user: user) }
         func clean(_ s: String?) -> String? {
             guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
@@ -77,6 +78,7 @@ public enum ReferralMachine {
         switch action {
         case .assign(let practitioner):
             r.assignee = practitioner
+            note = "assigned to \(practitioner)"
         case .propose(let threshold, let reason):
             r.proposal = ThresholdDecision(threshold: threshold, user: user, at: at, reason: clean(reason))
             r.confirmation = nil
@@ -118,6 +120,7 @@ public enum ReferralMachine {
             guard r.matches[i].standing != (confirm ? .confirmedByPerson : .rejected) else { throw .badRequest("the link already stands so") }
             if confirm, r.matches[i].standing != .possible { throw .badRequest("only a link in the possible band or one rejected earlier needs confirming") }
             r.matches[i].standing = confirm ? .confirmedByPerson : .rejected
+            note = "\(r.matches[i].agency) record link \(confirm ? "confirmed" : "rejected")"
             r.matches[i].decidedBy = user
             var e = entry(confirm ? .linkConfirmed : .linkRejected)
             e.agency = r.matches[i].agency
@@ -136,7 +139,7 @@ public enum ReferralMachine {
             r.state = .closed
             entries.append(entry(.referralClosed))
         }
-        r.history.append(ReferralStep(state: r.state, at: at, user: user))
+        r.history.append(ReferralStep(state: r.state, at: at, user: user, note: note))
         return (r, entries)
     }
 }

@@ -20,7 +20,10 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            _ = try await HubDemo.run(DemoOptions(examples: examples, out: out, host: host, port: port, serve: serve)) { print($0) }
+            _ = try await HubDemo.run(DemoOptions(examples: examples, out: out, host: host, port: port, serve: serve)) { line in
+                // Unbuffered, so a script waiting on the output sees each line as it happens.
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
         } catch let error as DemoError {
             throw ValidationError(error.description)
         }
