@@ -18,6 +18,13 @@ public struct DisclosureReport: Sendable, Codable {
     /// Referrals with a decision in the period, and hours from receipt to the confirmed threshold.
     public let decisions: Int
     public let medianDecisionHours: Double?, longestDecisionHours: Double?
+    /// Timeliness by RAG priority (from each referral's `referral.received` entry): decisions in the
+    /// period, and how many of them came after the referral's due time.
+    public let timeliness: [String: Timeliness]
+    /// See ``timeliness``.
+    public struct Timeliness: Sendable, Codable, Hashable {
+        public let decided: Int, late: Int
+    }
     /// The audit's findings (all of them, not only the period's: a broken log is broken throughout).
     public let findings: [String]
     public let passed: Bool
@@ -46,11 +53,23 @@ public struct DisclosureReport: Sendable, Codable {
         byUser = count(\.releasedTo)
         byDay = count { String($0.at.prefix(10)) }
         var received: [String: Date] = [:], hours: [Double] = []
+        var due: [String: (priority: String, due: String)] = [:], decidedLate: [String: (Int, Int)] = [:]
         for e in entries {
             guard let t = parser.date(from: e.at) else { continue }
-            if e.kind == .referralReceived, received[e.referral] == nil { received[e.referral] = t }
-            if e.kind == .thresholdConfirmed, inPeriod(e.at), let start = received[e.referral] { hours.append(t.timeIntervalSince(start) / 3600) }
+            if e.kind == .referralReceived, received[e.referral] == nil {
+                received[e.referral] = t
+                if let p = e.priority, let d = e.due { due[e.referral] = (p, d) }
+            }
+            if e.kind == .thresholdConfirmed, inPeriod(e.at), let start = received[e.referral] {
+                hours.append(t.timeIntervalSince(start) / 3600)
+                if let (p, d) = due[e.referral] {
+                    // Times are all YYYY-MM-DDTHH:MM:SSZ, so their order is their byte order.
+                    let (n, late) = decidedLate[p] ?? (0, 0)
+                    decidedLate[p] = (n + 1, late + (e.at > d ? 1 : 0))
+                }
+            }
         }
+        timeliness = decidedLate.mapValues { Timeliness(decided: $0.0, late: $0.1) }
         hours.sort()
         decisions = hours.count
         medianDecisionHours = hours.isEmpty ? nil : hours.count % 2 == 1 ? hours[hours.count / 2] : (hours[hours.count / 2 - 1] + hours[hours.count / 2]) / 2
@@ -95,6 +114,9 @@ public struct DisclosureReport: Sendable, Codable {
             return "<h3>\(esc(title))</h3><svg role=\"img\" aria-label=\"\(esc(title))\" width=\"\(width)\" height=\"\(rows.count * bar + 4)\">\(bars)</svg>"
         }
         let hours = { (h: Double?) in h.map { String(format: "%.1f h", $0) } ?? "—" }
+        let timelinessLine = timeliness.isEmpty ? "" : "<p>Decisions within the MASH's timescales: " + ["red", "amber", "green"].compactMap { p in
+            timeliness[p].map { "\(p) \($0.decided - $0.late) of \($0.decided) on time" }
+        }.joined(separator: " · ") + "</p>"
         let findingList = findings.isEmpty ? "<p>None: the log verified and every release is within policy.</p>"
             : "<ul>" + findings.map { "<li>\(esc($0))</li>" }.joined() + "</ul>"
         let table = releases.map { r in
@@ -113,6 +135,7 @@ public struct DisclosureReport: Sendable, Codable {
             <h1>Disclosure report, \(esc(from)) to \(esc(to))</h1>
             <p class="verdict">Log verification: \(passed ? "passed" : "FAILED")</p>
             <p>\(releases.count) releases · \(decisions) threshold decisions · median time from referral to decision \(hours(medianDecisionHours)), longest \(hours(longestDecisionHours))</p>
+            \(timelinessLine)
             <h2>Findings</h2>
             \(findingList)
             <h2>Releases</h2>

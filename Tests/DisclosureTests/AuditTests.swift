@@ -149,11 +149,18 @@ struct DisclosureReportTests {
             return e
         }
         more.removeLast()
+        // Priorities and due times: ref-1 red, decided within its time; ref-2 amber, due before its decision.
+        entries[0].priority = "red"
+        entries[0].due = "2026-12-01T14:00:00Z"
+        more[0].priority = "amber"
+        more[0].due = "2026-12-02T10:00:02Z"
         entries += more
         let audit = maker.audit(entries)
         let all = DisclosureReport(entries: entries, audit: audit, from: "2026-12-01", to: "2026-12-31")
         #expect(all.releases.count == 2 && all.byThreshold == ["s47": 1, "s17": 1] && all.byDay == ["2026-12-01": 1, "2026-12-02": 1])
         #expect(all.releases.map(\.status) == ["completed", "pending"] && all.passed)
+        #expect(all.timeliness == ["red": .init(decided: 1, late: 0), "amber": .init(decided: 1, late: 1)])
+        #expect(all.html().contains("red 1 of 1 on time · amber 0 of 1 on time"))
         #expect(all.decisions == 2 && all.medianDecisionHours.map { abs($0 - 2.0 / 3600) < 1e-9 } == true)
         let firstDay = DisclosureReport(entries: entries, audit: audit, from: "2026-12-01", to: "2026-12-01")
         #expect(firstDay.releases.count == 1 && firstDay.decisions == 1)
