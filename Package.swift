@@ -132,13 +132,18 @@ let package = Package(
             resources: [.copy("Console")],
             swiftSettings: strictSettings
         ),
+        // A client of the hub's HTTP API: staff sessions, signed agency requests, log export.
+        .target(
+            name: "HubClient",
+            dependencies: ["Disclosure", "LinkCrypto", "Workflow", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strictSettings
+        ),
         // The end-to-end demonstration: synthetic agencies tokenise, the hub serves on SQLite, a
         // referral is walked to release over HTTP by demo users, and the log is audited.
         .target(
             name: "HubDemo",
             dependencies: [
-                "Disclosure", "HubService", "HubStore", "LinkCrypto", "Normalisation", "Tokenisation", "TransparencyLog", "Workflow",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "Disclosure", "HubClient", "HubService", "HubStore", "LinkCrypto", "Normalisation", "Tokenisation", "TransparencyLog", "Workflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -169,7 +174,9 @@ let package = Package(
         .executableTarget(
             name: "mashlink-audit",
             dependencies: [
+                "CommandSupport",
                 "Disclosure",
+                "HubClient",
                 "HubCommandSupport",
                 "TransparencyLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -204,6 +211,7 @@ let package = Package(
             name: "mashlink-bench",
             dependencies: [
                 "Disclosure",
+                "HubClient",
                 "Normalisation",
                 "Workflow",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -236,6 +244,7 @@ let package = Package(
             name: "HubStoreTests",
             dependencies: [
                 "Disclosure",
+                "HubClient",
                 "HubDemo",
                 "HubLinking",
                 "HubService",

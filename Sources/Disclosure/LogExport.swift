@@ -33,6 +33,12 @@ public struct LogExport: Sendable {
     /// The signed checkpoint note.
     public let checkpoint: String
 
+    /// An export of `entries` (each entry's bytes, in order) under `checkpoint`.
+    public init(entries: [[UInt8]], checkpoint: String) {
+        self.entries = entries
+        self.checkpoint = checkpoint
+    }
+
     /// Reads the store's log up to its latest checkpoint (no key needed: it is all public to the DPO).
     public static func read(from store: any HubStore) async throws(DisclosureError) -> LogExport {
         do {

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HubClient
 import Disclosure
 import Foundation
 import HubService
@@ -162,14 +162,14 @@ public enum HubDemo {
         base: String, names: [String], signing: [String: Ed25519.PrivateKey], schemas: [String: LinkageSchema], linkage: LinkageKey,
         o: DemoOptions, path: (String...) -> String, log: DisclosureLog, summary: inout DemoSummary, say: @Sendable (String) -> Void
     ) async throws {
-        let http = DemoClient(base: base)
+        let http = HubClient(base: base)
         for name in names {
             let body = Array(try Data(contentsOf: URL(fileURLWithPath: path("batches", "\(name).mlb"))))
             let r = try await http.send("POST", "/api/v1/batches", agency: (name, signing[name]!), body: body)
             try r.expect(201, "uploading \(name)'s batch")
         }
         say("3. each agency uploads its signed batch over HTTP; the operator links them:")
-        let ops = try await http.login(summary.users[2].name, summary.users[2].password)
+        let ops = try await http.login(summary.users[2].name, password: summary.users[2].password)
         let linked = try await http.send("POST", "/api/v1/link", token: ops)
         try linked.expect(200, "linking")
         for run in linked.json["runs"] as? [[String: Any]] ?? [] {
@@ -188,8 +188,8 @@ public enum HubDemo {
         summary.referral = id
         say("4. \(raiser) raise a red referral \(id.prefix(8)) (decision due \(raised.json["dueAt"] ?? "?")); the hub matches it at once")
 
-        let practitioner = try await http.login(summary.users[0].name, summary.users[0].password)
-        let manager = try await http.login(summary.users[1].name, summary.users[1].password)
+        let practitioner = try await http.login(summary.users[0].name, password: summary.users[0].password)
+        let manager = try await http.login(summary.users[1].name, password: summary.users[1].password)
         try await http.send("POST", "/api/v1/referrals/\(id)/assign", token: manager, json: ["user": summary.users[0].name]).expect(200, "assigning")
         let view = try await http.send("GET", "/api/v1/referrals/\(id)", token: practitioner)
         try view.expect(200, "reading the referral")
@@ -268,45 +268,3 @@ public enum HubDemo {
     }
 }
 
-/// The demo's HTTP client (AsyncHTTPClient): JSON for staff, signed bodies for agencies.
-struct DemoClient: Sendable {
-    let base: String
-
-    struct Reply: @unchecked Sendable {
-        let status: Int
-        let json: [String: Any]
-        let text: String
-
-        @discardableResult
-        func expect(_ code: Int, _ what: String) throws -> Reply {
-            guard status == code else { throw DemoError("\(what) failed with HTTP \(status): \(text)") }
-            return self
-        }
-    }
-
-    func send(_ method: String, _ path: String, token: String? = nil, json: [String: String]? = nil, agency: (String, Ed25519.PrivateKey)? = nil, body: [UInt8] = []) async throws -> Reply {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = .init(rawValue: method)
-        var payload = body
-        if let json {
-            payload = Array(try JSONSerialization.data(withJSONObject: json))
-            request.headers.add(name: "Content-Type", value: "application/json")
-        }
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let (name, key) = agency {
-            for (k, v) in AgencyRequest.sign(method: method, path: path, agency: name, body: payload, key: key) { request.headers.add(name: k, value: v) }
-        }
-        if !payload.isEmpty { request.body = .bytes(payload) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
-        let buffer = try await response.body.collect(upTo: 64 << 20)
-        let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
-        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
-        return Reply(status: Int(response.status.code), json: object, text: text)
-    }
-
-    func login(_ name: String, _ password: String) async throws -> String {
-        let r = try await send("POST", "/api/v1/sessions", json: ["name": name, "password": password])
-        try r.expect(201, "logging in as \(name)")
-        return r.json["token"] as? String ?? ""
-    }
-}

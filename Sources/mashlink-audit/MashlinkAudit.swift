@@ -1,6 +1,8 @@
 import ArgumentParser
+import CommandSupport
 import Disclosure
 import Foundation
+import HubClient
 import HubCommandSupport
 import TransparencyLog
 
@@ -16,13 +18,30 @@ struct MashlinkAudit: AsyncParsableCommand {
 
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export the log (entries and the latest checkpoint) from the store.",
-        discussion: "Example:\n  mashlink-audit export --database sqlite://./mashlink.db --out log-2026-12")
+        abstract: "Export the log (entries and the latest checkpoint) from the store, or through the hub's API.",
+        discussion: """
+            Examples:
+              mashlink-audit export --database sqlite://./mashlink.db --out log-2026-12
+              MASHLINK_USER_PASSWORD=... mashlink-audit export --hub https://mash-hub.example.org --user dpo-lee --out log-2026-12
+            Through the hub, the DPO logs in with their own account (role dpo); nothing is trusted: verify the export.
+            """)
     @OptionGroup var database: DatabaseOptions
+    @Option(help: "The hub's URL: export through its API instead of from the store.") var hub: String?
+    @Option(help: "The DPO's hub user name (with --hub).") var user: String?
+    @Option(help: "Environment variable holding that user's password (prompted for if unset and on a terminal).") var passwordEnv = "MASHLINK_USER_PASSWORD"
     @Option(help: "Folder to write entries.jsonl and checkpoint.txt into.") var out: String
 
     func run() async throws {
-        let export = try await database.withStore { try await LogExport.read(from: $0) }
+        let export: LogExport
+        if let hub {
+            guard let user else { throw ValidationError("--hub needs --user (a hub account with the dpo role)") }
+            var secret = PassphraseOptions()
+            secret.passphraseEnv = passwordEnv
+            let client = HubClient(base: hub)
+            export = try await client.logExport(token: try await client.login(user, password: try secret.passphrase(for: "hub user \(user)")))
+        } else {
+            export = try await database.withStore { try await LogExport.read(from: $0) }
+        }
         try export.write(to: out)
         print("exported \(export.entries.count) entries and the checkpoint covering them → \(out)/")
         print("keep \(out)/\(LogExport.checkpointFile): give it as --previous to the next verify, so a truncated or rewritten log is caught")

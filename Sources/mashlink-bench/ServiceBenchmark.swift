@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import HubClient
 import Foundation
 import LinkCrypto
 import Normalisation
@@ -94,15 +95,7 @@ struct ServiceBenchmark: AsyncParsableCommand {
     }
 
     static func send(_ client: HTTPClient, url: String, path: String, agency: String, key: Ed25519.PrivateKey, body: [UInt8]) async -> Int {
-        var request = HTTPClientRequest(url: url + path)
-        request.method = .POST
-        for (k, v) in AgencyRequest.sign(method: "POST", path: path, agency: agency, body: body, key: key) { request.headers.add(name: k, value: v) }
-        request.body = .bytes(body)
-        do {
-            let response = try await client.execute(request, timeout: .seconds(60))
-            _ = try await response.body.collect(upTo: 1 << 20)
-            return Int(response.status.code)
-        } catch { return -1 }
+        (try? await HubClient(base: url, http: client).send("POST", path, agency: (agency, key), body: body, timeout: 60).status) ?? -1
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }

@@ -1,6 +1,7 @@
 import Disclosure
 import Foundation
 import HTTPTypes
+import HubClient
 import HubDemo
 import HubService
 import HubStore
@@ -65,7 +66,7 @@ struct ServiceFixture {
 }
 
 /// A test client with the calls the tests make.
-struct HubClient: Sendable {
+struct TestHub: Sendable {
     let client: any TestClientProtocol
 
     struct Reply {
@@ -143,7 +144,7 @@ extension StoreTests {
             // Person 59: born 2009 (1950 + 59 % 60), a child on the batch date; held by all three agencies.
             let subject = ServiceFixture.rows(1, first: 59)[0]
             try await fixture.application.test(.live) { raw in
-                let c = HubClient(client: raw)
+                let c = TestHub(client: raw)
                 for (agency, path) in uploads {
                     let r = try await c.signed(.post, "/api/v1/batches", agency: agency, key: fixture.factory.signing[agency]!, body: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
                     #expect(r.status == .created, "\(r.text)")
@@ -215,6 +216,13 @@ extension StoreTests {
                 let verifier = try NoteVerifier(verifierKey: fixture.log.verifierKey)
                 try bundle.verify(entry: bundle.extra!, origin: fixture.log.origin, verifiers: [verifier])
                 #expect(try await c.signed(.get, "/api/v1/receipts/\(index)", agency: "school", key: fixture.factory.signing["school"]!).status == .notFound)
+
+                // The DPO exports the log through the API (what mashlink-audit export --hub does); it verifies.
+                let hub = HubClient(base: "http://localhost:\(try #require(raw.port))")
+                await #expect(throws: HubClientError.self) { try await hub.logExport(token: prac) }
+                let export = try await hub.logExport(token: try await hub.login("dpo", password: ServiceFixture.password))
+                #expect(export.entries == (try await fixture.log.entries()).map(\.entry.canonicalBytes))
+                #expect(Audit.verify(entries: export.entries, checkpoint: export.checkpoint, origin: fixture.log.origin, verifier: verifier).passed)
             }
             // The log audits clean, with the workflow's entries in order.
             let entries = try await fixture.log.entries()
@@ -248,7 +256,7 @@ extension StoreTests {
             let fixture = f
             let subject = ServiceFixture.rows(1, first: 59)[0]
             try await fixture.application.test(.live) { raw in
-                let c = HubClient(client: raw)
+                let c = TestHub(client: raw)
                 let id = try await c.prepare(fixture, uploads: uploads, subject: subject)
                 #expect(try await c.call(.get, "/console").headers[.location] == "/console/login")
                 let login = try await c.call(.get, "/console/login")
@@ -321,7 +329,7 @@ extension StoreTests {
             let path = try await f.agency("police", rows: ServiceFixture.rows(5))
             let fixture = f
             try await fixture.application.test(.live) { raw in
-                let c = HubClient(client: raw)
+                let c = TestHub(client: raw)
                 #expect(try await c.call(.get, "/health").status == .ok)
                 for (method, uri, _) in Self.personRoutes {
                     let r = try await c.call(method, uri, json: [:])
