@@ -24,16 +24,37 @@ public struct QueryMatch: Sendable, Hashable {
 
 /// Matches one referral query (a tokenised subject) against the store's current records: the
 /// persisted blocking index finds candidates, the stored model and term counts score them, exactly
-/// as an incremental link scores a new record. Reads only candidate records.
-public enum QueryMatcher {
-    /// The current records in the match or possible band for `query`, best first.
-    public static func match(_ query: EncodedRecord, filterBits: Int, in store: any HubStore) async throws(HubLinkingError) -> [QueryMatch] {
+/// as an incremental link scores a new record. Reads only candidate records; the model and term
+/// counts are decoded once per link run (they can be megabytes) and kept until the next.
+public actor QueryMatcher {
+    private let store: any HubStore
+    private var cached: (generation: Int, scorer: Scorer)?
+
+    /// A matcher over `store`.
+    public init(store: any HubStore) { self.store = store }
+
+    /// The linkage key id the store was last linked under (nil before the first link).
+    public func linkageKeyID() async throws(HubLinkingError) -> String? {
+        try await wrap { () async throws(StoreError) in try await store.linkingGeneration()?.linkageKeyID }
+    }
+
+    private func scorer() async throws(HubLinkingError) -> Scorer {
+        guard let now = try await wrap({ () async throws(StoreError) in try await store.linkingGeneration() }) else { throw .notLinkedYet }
+        if let cached, cached.generation == now.generation { return cached.scorer }
         guard let state = try await wrap({ () async throws(StoreError) in try await store.linkingState() }) else { throw .notLinkedYet }
         let model: MatchModel
         do { model = try JSONDecoder().decode(MatchModel.self, from: Data(state.model)) } catch {
             throw .corruptState("the stored model does not decode")
         }
         let scorer = Scorer(model: model, termFrequencies: try TermCountsCoding.decode(state.termCounts))
+        cached = (state.generation, scorer)
+        return scorer
+    }
+
+    /// The current records in the match or possible band for `query`, best first.
+    public func match(_ query: EncodedRecord, filterBits: Int) async throws(HubLinkingError) -> [QueryMatch] {
+        let scorer = try await scorer()
+        let model = scorer.model
         let blocker = Blocker(filterBits: filterBits)
         let configuration = blocker.configuration
         var passOf: [Int64: String] = [:]
@@ -67,7 +88,7 @@ public enum QueryMatcher {
         }.sorted { ($0.score, $1.reference) > ($1.score, $0.reference) }
     }
 
-    private static func wrap<T>(_ body: () async throws(StoreError) -> T) async throws(HubLinkingError) -> T {
+    private func wrap<T>(_ body: () async throws(StoreError) -> T) async throws(HubLinkingError) -> T {
         do { return try await body() } catch { throw .store(error) }
     }
 }

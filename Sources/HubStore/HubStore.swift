@@ -39,6 +39,10 @@ public protocol HubStore: Sendable {
     /// The state of the last full link, or nil before the first.
     func linkingState() async throws(StoreError) -> LinkingState?
 
+    /// The last link run's generation and the linkage key id of what it linked, without the model
+    /// and term counts (what a reader checks before reusing a cached model); nil before the first.
+    func linkingGeneration() async throws(StoreError) -> (generation: Int, linkageKeyID: String)?
+
     /// The current batch of every agency, by agency name, with whether it has been linked.
     func currentBatches() async throws(StoreError) -> [CurrentBatch]
 

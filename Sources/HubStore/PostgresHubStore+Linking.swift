@@ -17,6 +17,17 @@ extension PostgresHubStore {
         }
     }
 
+    public func linkingGeneration() async throws(StoreError) -> (generation: Int, linkageKeyID: String)? {
+        try await wrap {
+            for try await (generation, key) in try await client.query("SELECT generation, linkage_key_id FROM link_state WHERE id = 1", logger: logger)
+                .decode((Int, String).self)
+            {
+                return (generation, key)
+            }
+            return nil
+        }
+    }
+
     public func currentBatches() async throws(StoreError) -> [CurrentBatch] {
         let rows = try await wrap {
             var out: [(String, String, Bool)] = []

@@ -13,6 +13,12 @@ extension SQLiteHubStore {
         }
     }
 
+    public func linkingGeneration() async throws(StoreError) -> (generation: Int, linkageKeyID: String)? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT generation, linkage_key_id FROM link_state WHERE id = 1").map { (generation: $0[0] as Int, linkageKeyID: $0[1] as String) }
+        }
+    }
+
     public func currentBatches() async throws(StoreError) -> [CurrentBatch] {
         let rows = try await read { db in
             try Row.fetchAll(db, sql: "SELECT batch_id, header, linked_at FROM batches WHERE status = 'current' ORDER BY agency").map {

@@ -29,6 +29,7 @@ public struct ReferralWorkflow: Sendable {
     let store: any HubStore
     let log: DisclosureLog
     let releaseKey: X25519.PrivateKey?
+    let matcher: QueryMatcher
     public let timescales: Timescales
     let clock: @Sendable () -> Date
 
@@ -40,6 +41,7 @@ public struct ReferralWorkflow: Sendable {
         self.store = store
         self.log = log
         self.releaseKey = releaseKey
+        matcher = QueryMatcher(store: store)
         self.timescales = timescales
         self.clock = clock
     }
@@ -69,11 +71,13 @@ public struct ReferralWorkflow: Sendable {
         } catch {
             throw .badRequest("the query was refused: \(error)")
         }
-        if let state = try await wrap({ () async throws(StoreError) in try await store.linkingState() }), state.linkageKeyID != header.linkageKeyID {
-            throw .badRequest("the query was made under linkage key \(header.linkageKeyID) but the hub's index uses \(state.linkageKeyID): re-tokenise it under the current key")
-        }
         let matches: [QueryMatch]
-        do { matches = try await QueryMatcher.match(query, filterBits: header.bloom.bits, in: store) } catch { throw .linking(error) }
+        do {
+            if let indexKey = try await matcher.linkageKeyID(), indexKey != header.linkageKeyID {
+                throw WorkflowError.badRequest("the query was made under linkage key \(header.linkageKeyID) but the hub's index uses \(indexKey): re-tokenise it under the current key")
+            }
+            matches = try await matcher.match(query, filterBits: header.bloom.bits)
+        } catch let error as WorkflowError { throw error } catch { throw .linking(error as? HubLinkingError ?? .corruptState("\(error)")) }
         let received = clock(), at = LogTimes.string(received)
         let due = LogTimes.string(timescales.due(priority, receivedAt: received))
         var referral = Referral(
