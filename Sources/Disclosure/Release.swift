@@ -97,6 +97,8 @@ public enum Releases {
         guard let (_, entry) = try await pending(log).first(where: { $0.entry.release == release }) else { throw .noPendingRelease(release) }
         var void = LogEntry(kind: .releaseVoided, referral: entry.referral, user: user)
         void.release = release
+        void.agency = entry.agency
+        void.record = entry.record
         void.reason = reason
         try await log.append([void])
     }
@@ -163,6 +165,10 @@ public enum Releases {
         let opened = try openTiers(entry, subject: subject, releaseKey: releaseKey)
         var done = LogEntry(kind: .releaseCompleted, referral: entry.referral, user: subject.user)
         done.release = id
+        // The agency and record again, so each entry of a release says whose it is (an agency's
+        // receipts are found entry by entry).
+        done.agency = entry.agency
+        done.record = entry.record
         try await log.append([done], referral: referral?(done, index))
         return ReleasedPayload(release: id, tiers: opened, loggedIndex: index)
     }

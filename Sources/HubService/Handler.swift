@@ -120,24 +120,30 @@ struct Handler: Sendable {
         }
     }
 
-    /// The agency's own release receipts: every entry of every release of its records.
+    /// The agency's own release receipts: every entry of every release of its records (each such
+    /// entry names the agency), listed from `from` (default 0), at most 1,000 a page.
     func receipts(_ request: Request) async throws -> Response {
         let agency = try await signedRead(request)
-        let entries = try await s.log.entries()
-        // Its releases' entries: logged (naming its record), then completed, voided or viewed.
-        let releases = Set(entries.filter { $0.entry.kind == .releaseLogged && $0.entry.agency == agency }.compactMap(\.entry.release))
-        let mine = entries.filter { $0.entry.release.map(releases.contains) ?? false }
-        return try JSONBody.response(.ok, ["receipts": mine.map { ReceiptListing(index: $0.index, kind: $0.entry.kind.rawValue, release: $0.entry.release, referral: $0.entry.referral, at: $0.entry.at) }])
+        let from = request.uri.queryParameters.get("from", as: UInt64.self) ?? 0
+        let kinds: Set<LogEntry.Kind> = [.releaseLogged, .releaseCompleted, .releaseVoided, .releaseViewed]
+        var mine: [ReceiptListing] = [], next = from
+        let size = await s.log.size
+        while next < size, mine.count < 1000 {
+            let page = try await s.log.entries(from: next, limit: 10_000)
+            guard let last = page.last else { break }
+            for e in page where e.entry.agency == agency && kinds.contains(e.entry.kind) && mine.count < 1000 {
+                mine.append(ReceiptListing(index: e.index, kind: e.entry.kind.rawValue, release: e.entry.release, referral: e.entry.referral, at: e.entry.at))
+            }
+            next = last.index + 1
+        }
+        return try JSONBody.response(.ok, ReceiptsView(receipts: mine, next: mine.count == 1000 ? (mine.last?.index ?? 0) + 1 : nil))
     }
 
     func receipt(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let agency = try await signedRead(request)
         guard let index = context.parameters.get("index", as: UInt64.self) else { throw WorkflowError.badRequest("the index must be a number") }
-        let entries = try await s.log.entries()
-        guard index < entries.count, let release = entries[Int(index)].entry.release,
-              entries.contains(where: { $0.entry.kind == .releaseLogged && $0.entry.release == release && $0.entry.agency == agency })
-        else {
-            // Another agency's entry is as invisible as a missing one.
+        // Another agency's entry, or one that is not a release's, is as invisible as a missing one.
+        guard let entry = try await s.log.entries(from: index, limit: 1).first, entry.index == index, entry.entry.agency == agency, entry.entry.release != nil else {
             throw WorkflowError.notFound("receipt \(index)")
         }
         let bundle = try await s.log.receipt(for: index)

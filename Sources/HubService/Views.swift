@@ -117,6 +117,12 @@ struct ReceiptListing: Codable, Sendable {
     var referral, at: String
 }
 
+struct ReceiptsView: Codable, Sendable {
+    var receipts: [ReceiptListing]
+    /// Where the next page starts, when this one is full.
+    var next: UInt64?
+}
+
 struct OperationsView: Codable, Sendable {
     struct Agency: Codable, Sendable { var name, signingKeyID: String }
     struct Batch: Codable, Sendable {
