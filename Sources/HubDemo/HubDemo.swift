@@ -257,12 +257,7 @@ public enum HubDemo {
         let header = reader.header
         while let row = try reader.next()?.fields {
             guard row.first == record else { continue }
-            var subject: [FieldKind: String] = [:]
-            for role in schema.columns {
-                guard let field = role.field, field != .recordID, let i = header.firstIndex(of: role.column), i < row.count, !row[i].isEmpty else { continue }
-                subject[field] = subject[field].map { $0 + " " + row[i] } ?? row[i]
-            }
-            return (subject, raiser)
+            return (schema.subject(fromRow: row, header: header), raiser)
         }
         throw DemoError("the police extract has no row \(record)")
     }

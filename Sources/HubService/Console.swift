@@ -69,14 +69,7 @@ public struct Console: Sendable {
             console.post("referrals/:id/\(action)") { request, context in
                 try await page(request, context, form: true) { p, page, form in
                     let id = try context.parameters.require("id")
-                    do {
-                        let notice = try await perform(action, id: id, form: form, principal: p)
-                        return redirect("/console/referrals/\(id)?notice=\(notice)")
-                    } catch let error as WorkflowError {
-                        var page = page
-                        page.error = error.description
-                        return try await referral(id, p, page, status: HTTPMapping.status(error))
-                    }
+                    return try await step(id, p, page) { try await perform(action, id: id, form: form, principal: p) }
                 }
             }
         }
@@ -86,13 +79,9 @@ public struct Console: Sendable {
                 guard let record = context.parameters.get("record", as: Int64.self), let decision = form["decision"], ["confirm", "reject"].contains(decision) else {
                     throw WorkflowError.badRequest("a link decision is confirm or reject")
                 }
-                do {
+                return try await step(id, p, page) {
                     try await s.workflow.perform(.decideLink(recordID: record, confirm: decision == "confirm"), on: id, by: p)
-                    return redirect("/console/referrals/\(id)?notice=link-\(decision)ed")
-                } catch let error as WorkflowError {
-                    var page = page
-                    page.error = error.description
-                    return try await referral(id, p, page, status: HTTPMapping.status(error))
+                    return "link-\(decision)ed"
                 }
             }
         }
@@ -175,6 +164,19 @@ public struct Console: Sendable {
             hasReleases: !r.releases.isEmpty, canRead: Access.allows(p.role, .readReleased),
             canOutcome: allowed(.recordOutcome("")), canClose: allowed(.close),
             history: r.history.map { .init(at: $0.at, what: $0.note ?? $0.state.rawValue.replacingOccurrences(of: "_", with: " "), user: $0.user) }), status: status)
+    }
+
+    /// A form step on referral `id`: on success back to the referral with `body`'s notice (post,
+    /// redirect, get); refused, the referral again with the reason and the refusal's status.
+    func step(_ id: String, _ p: Sessions.Principal, _ page: Page, _ body: () async throws -> String) async throws -> Response {
+        do {
+            let notice = try await body()
+            return redirect("/console/referrals/\(id)?notice=\(notice)")
+        } catch let error as WorkflowError {
+            var page = page
+            page.error = error.description
+            return try await referral(id, p, page, status: HTTPMapping.status(error))
+        }
     }
 
     func perform(_ action: String, id: String, form: [String: String], principal p: Sessions.Principal) async throws -> String {

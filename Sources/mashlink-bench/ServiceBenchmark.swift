@@ -46,11 +46,7 @@ struct ServiceBenchmark: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var queries: [[UInt8]] = []
         for row in rows where queries.count < count {
-            var subject: [FieldKind: String] = [:]
-            for role in linkageSchema.columns {
-                guard let field = role.field, field != .recordID, let i = header.firstIndex(of: role.column), i < row.count, !row[i].isEmpty else { continue }
-                subject[field] = subject[field].map { $0 + " " + row[i] } ?? row[i]
-            }
+            let subject = linkageSchema.subject(fromRow: row, header: header)
             let path = (dir as NSString).appendingPathComponent("\(queries.count).mlq")
             guard (try? QueryTokeniser.write(subject: subject, to: path, agency: agency, schema: linkageSchema, linkageKey: linkage, signingKey: signer, date: Tokeniser.today())) != nil else { continue }
             queries.append(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
