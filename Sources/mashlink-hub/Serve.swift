@@ -7,10 +7,8 @@ import HubService
 import HubStore
 import Hummingbird
 import HummingbirdCore
-import HummingbirdTLS
 import Logging
 import Metrics
-import NIOSSL
 import Prometheus
 import Tokenisation
 import Workflow
@@ -62,14 +60,7 @@ struct Serve: AsyncParsableCommand {
             let router = try await HubAPI.router(services)
             router.middlewares.add(MetricsMiddleware())
             let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mashlink-hub")
-            let server: HTTPServerBuilder
-            if let tlsCert, let tlsKey {
-                let tls = TLSConfiguration.makeServerConfiguration(
-                    certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCert).map { .certificate($0) }, privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem)))
-                server = try .tls(.http1(), tlsConfiguration: tls)
-            } else {
-                server = .http1()
-            }
+            let server = try HubServer.builder(certificate: tlsCert, key: tlsKey)
             let app = Application(router: router, server: server, configuration: configuration, logger: logger)
             logger.info("mashlink-hub serving", metadata: [
                 "address": "\(tlsCert == nil ? "http" : "https")://\(host):\(port)", "backend": "\(store.backend.rawValue)",

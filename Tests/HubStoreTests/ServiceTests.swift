@@ -310,6 +310,28 @@ extension StoreTests {
             try? FileManager.default.removeItem(atPath: out)
         }
 
+        @Test("with --tls-cert and --tls-key the service speaks HTTPS (a throwaway certificate made by openssl)")
+        func https() async throws {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mashlink-tls-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let openssl = Process()
+            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            openssl.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+                                 "-subj", "/CN=localhost", "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem"]
+            openssl.standardError = FileHandle.nullDevice
+            try openssl.run()
+            openssl.waitUntilExit()
+            try #require(openssl.terminationStatus == 0, "openssl (CI installs it) could not make a test certificate")
+            let fixture = try await ServiceFixture(.sqlite)
+            let app = Application(router: try await HubAPI.router(fixture.services), server: try HubServer.builder(certificate: dir + "/cert.pem", key: dir + "/key.pem"))
+            try await app.test(.ahc(.https)) { client in
+                let r = try await client.execute(uri: "/health", method: .get)
+                #expect(r.status == .ok && String(buffer: r.body).contains("\"status\":\"ok\""))
+            }
+            #expect(throws: (any Error).self) { try HubServer.builder(certificate: dir + "/missing.pem", key: dir + "/key.pem") }
+            await fixture.store.close()
+        }
+
         /// The people routes, the capability each needs (nil: any logged-in person).
         static let personRoutes: [(HTTPRequest.Method, String, Capability?)] = [
             (.get, "/metrics", .viewOperations),
