@@ -95,7 +95,7 @@ for config in "${order[@]}"; do
     jq -r --arg c "$config" --arg d "$case_name" --slurpfile q "$dir/quality.json" '
       def cell($n): (map(select(.attack == $n)) | if length == 0 then "—" else .[0] |
         "\(.fullNameFirst * 1000 | round / 10)% (g \(.givenFirst * 1000 | round / 10)%, s \(.surnameFirst * 1000 | round / 10)%)" end);
-      "| \($c) | \($d) | \($q[0].matchBand.precision * 10000 | round / 10000) / \($q[0].matchBand.recall * 10000 | round / 10000) | "
+      ($q[0].matchBand) as $m | "| \($c) | \($d) | \($m.truePositives / ([$m.truePositives + $m.falsePositives, 1] | max) * 10000 | round / 10000) / \($m.truePositives / ($m.truePositives + $m.falseNegatives) * 10000 | round / 10000) | "
       + cell("frequency/tokens") + " | " + cell("frequency/field-filters") + " | " + cell("frequency/record-filter") + " | "
       + cell("pattern-mining/field-filters") + " | " + cell("pattern-mining/record-filter") + " | " + cell("graph-matching/field-filters") + " | "
       + "\(map(select(.attack | startswith("dictionary") | not)) | map(.fullNameFirst) | max * 1000 | round / 10)% | "

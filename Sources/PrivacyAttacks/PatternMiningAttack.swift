@@ -11,10 +11,10 @@ public import Tokenisation
 /// 1. mines patterns: from the most frequent uncovered position, greedily intersects the column with
 ///    the column that keeps the most records, until `hashes` positions are taken or the intersection
 ///    halves (the q-gram's positions are used up);
-/// 2. assigns patterns to the reference list's q-grams: first by frequency rank, then refined in
-///    rounds by each pattern's co-occurrence with the most frequent patterns, compared with the
-///    q-grams' co-occurrence in the reference list (so "starts with j" and "ends with a" are told
-///    apart by what else they occur with, not only by their counts);
+/// 2. assigns patterns to the reference list's q-grams: first by frequency rank, then refined by a
+///    local search that makes the patterns' co-occurrence match the q-grams' co-occurrence in the
+///    reference list (so "starts with j" and "ends with a" are told apart by what else they occur
+///    with, not only by their counts);
 /// 3. re-identifies: each record's filter holds the q-grams whose patterns it contains; the guesses
 ///    are the reference values whose identified q-grams differ least from those (ties: the more frequent).
 ///
@@ -26,18 +26,15 @@ public struct PatternMiningAttack: Sendable {
     public var maxPatterns: Int
     /// A pattern must be set in at least this share of the filters.
     public var minimumSupport: Double
-    /// Rounds of co-occurrence refinement.
+    /// Sweeps of the co-occurrence refinement, in fours.
     public var rounds: Int
-    /// Frequent patterns whose co-occurrence describes the others.
-    public var anchors: Int
 
     /// An attack on filters made with `bloom`.
-    public init(bloom: BloomParameters, maxPatterns: Int = 200, minimumSupport: Double = 0.003, rounds: Int = 6, anchors: Int = 30) {
+    public init(bloom: BloomParameters, maxPatterns: Int = 200, minimumSupport: Double = 0.003, rounds: Int = 6) {
         self.bloom = bloom
         self.maxPatterns = maxPatterns
         self.minimumSupport = minimumSupport
         self.rounds = rounds
-        self.anchors = anchors
     }
 
     /// One field encoded in the attacked filters: its q-gram tag (`""` for a field-level filter,
@@ -148,6 +145,10 @@ public struct PatternMiningAttack: Sendable {
     }
 
     /// Step 1: patterns of co-set positions, most supported first.
+    ///
+    /// Q-grams that always occur together in the data (those of a very common name) all hold the
+    /// records the greedy step converges to; their positions (the *closure*) are then told apart by
+    /// the records outside that core, where each q-gram has other holders of its own.
     func mine(cols: [BitSet], records n: Int) -> [Pattern] {
         let counts = cols.map(\.count)
         let order = counts.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
@@ -155,80 +156,150 @@ public struct PatternMiningAttack: Sendable {
         let enough = max(2, bloom.hashes / 2)
         var covered = [Bool](repeating: false, count: cols.count)
         var patterns: [Pattern] = []
+        func add(_ positions: [Int]) {
+            var set = cols[positions[0]]
+            for p in positions.dropFirst() { set = set.intersection(cols[p]) }
+            let size = set.count
+            guard size >= minimum else { return }
+            let duplicate = patterns.contains { p in
+                Set(p.positions).intersection(positions).count * 2 >= min(p.positions.count, positions.count)
+            }
+            if !duplicate { patterns.append(Pattern(positions: positions, records: set, support: size)) }
+        }
         for seed in order where !covered[seed] {
             guard counts[seed] >= minimum, patterns.count < maxPatterns else { break }
-            var set = cols[seed]
-            var size = counts[seed]
-            var positions = [seed]
-            var taken = [Bool](repeating: false, count: cols.count)
-            taken[seed] = true
-            while positions.count < bloom.hashes {
-                var best = -1, bestCount = -1
-                for q in order {
-                    if counts[q] <= bestCount { break }
-                    if taken[q] { continue }
-                    let c = set.intersectionCount(cols[q])
-                    if c > bestCount { bestCount = c; best = q }
-                }
-                guard best >= 0, bestCount >= minimum else { break }
-                if positions.count >= enough && bestCount * 2 < size { break }
-                set = set.intersection(cols[best])
-                size = bestCount
-                positions.append(best)
-                taken[best] = true
-            }
             covered[seed] = true
+            let (positions, set, size) = Self.grow(seed: seed, among: order, columns: cols, counts: counts, length: bloom.hashes, enough: enough, minimum: minimum)
             guard positions.count >= enough, size >= minimum else { continue }
-            // The same q-gram reached from another seed: keep the first.
-            let duplicate = patterns.contains { p in
-                let shared = Set(p.positions).intersection(positions).count
-                return shared * 2 >= min(p.positions.count, positions.count)
+            let closure = order.filter { set.intersectionCount(cols[$0]) * 100 >= size * 97 }
+            for p in closure { covered[p] = true }
+            guard closure.count * 2 > bloom.hashes * 3 else {
+                add(positions)
+                continue
             }
-            for p in positions { covered[p] = true }
-            if !duplicate { patterns.append(Pattern(positions: positions, records: set, support: size)) }
+            var remaining = closure
+            var failed = Set<Int>()
+            while remaining.count >= enough, patterns.count < maxPatterns {
+                var excess: [Int: BitSet] = [:]
+                for p in remaining { excess[p] = cols[p].subtracting(set) }
+                let local = remaining.sorted { excess[$0]!.count != excess[$1]!.count ? excess[$0]!.count > excess[$1]!.count : $0 < $1 }
+                // A seed whose excess is another q-gram's (a collision) grows nowhere: try the next.
+                guard let first = local.first(where: { !failed.contains($0) && excess[$0]!.count >= minimum }) else {
+                    add(remaining)  // the rest always occur together: one pattern
+                    break
+                }
+                var columns = cols, countsHere = counts
+                for p in local {
+                    columns[p] = excess[p]!
+                    countsHere[p] = excess[p]!.count
+                }
+                let (part, _, _) = Self.grow(seed: first, among: local, columns: columns, counts: countsHere, length: bloom.hashes, enough: enough, minimum: minimum)
+                guard part.count >= enough else {
+                    failed.insert(first)
+                    continue
+                }
+                add(part)
+                remaining.removeAll { part.contains($0) }
+            }
         }
         return patterns.sorted { $0.support > $1.support }
     }
 
-    /// Step 2: pattern index → gram index, one to one.
+    /// From `seed`, repeatedly adds the position of `among` (ordered by `counts`, most first) whose
+    /// column keeps the most of the running intersection, until `length` positions are taken or,
+    /// after `enough`, the intersection would halve.
+    static func grow(
+        seed: Int, among order: [Int], columns cols: [BitSet], counts: [Int], length: Int, enough: Int, minimum: Int
+    ) -> (positions: [Int], set: BitSet, size: Int) {
+        var set = cols[seed]
+        var size = counts[seed]
+        var positions = [seed]
+        var taken = Set([seed])
+        while positions.count < length {
+            var best = -1, bestCount = -1
+            for q in order {
+                if counts[q] <= bestCount { break }
+                if taken.contains(q) { continue }
+                let c = set.intersectionCount(cols[q])
+                if c > bestCount { bestCount = c; best = q }
+            }
+            guard best >= 0, bestCount >= minimum else { break }
+            if positions.count >= enough && bestCount * 2 < size { break }
+            set = set.intersection(cols[best])
+            size = bestCount
+            positions.append(best)
+            taken.insert(best)
+        }
+        return (positions, set, size)
+    }
+
+    /// Step 2: pattern index → gram index, one to one. Starts from frequency rank, then moves
+    /// patterns to other q-grams (or swaps two) while that brings the patterns' co-occurrence matrix
+    /// (the share of filters holding both of two patterns) closer to the q-grams' co-occurrence in
+    /// the reference list: a local search on the quadratic assignment between the two matrices.
     func assign(patterns: [Pattern], records n: Int, grams: [String], gramSets: [BitSet], persons m: Int) -> [Int: Int] {
-        let pShare = patterns.map { Double($0.support) / Double(n) }
-        let gCount = gramSets.map(\.count)
-        let gShare = gCount.map { Double($0) / Double(max(m, 1)) }
-        var assignment: [Int: Int] = [:]
-        for i in 0..<min(patterns.count, grams.count) { assignment[i] = i }
-        let a = min(anchors, patterns.count)
-        // Co-occurrence of each pattern with each anchor pattern, as a share of the pattern's records.
-        let pCo: [[Double]] = patterns.map { p in
-            (0..<a).map { Double(p.records.intersectionCount(patterns[$0].records)) / Double(max(p.support, 1)) }
+        let np = patterns.count, ng = grams.count
+        guard np > 0, ng > 0 else { return [:] }
+        var jp = [Double](repeating: 0, count: np * np)
+        for a in 0..<np {
+            for b in a..<np {
+                let v = Double(patterns[a].records.intersectionCount(patterns[b].records)) / Double(n)
+                jp[a * np + b] = v
+                jp[b * np + a] = v
+            }
         }
-        // Only co-occurrence with the anchors' grams is needed: every pair of grams would be grams² bit operations.
-        func gCo(_ g: Int, _ anchorGram: Int) -> Double {
-            Double(gramSets[g].intersectionCount(gramSets[anchorGram])) / Double(max(gCount[g], 1))
+        var jg = [Double](repeating: 0, count: ng * ng)
+        for g in 0..<ng {
+            for h in g..<ng {
+                let v = Double(gramSets[g].intersectionCount(gramSets[h])) / Double(max(m, 1))
+                jg[g * ng + h] = v
+                jg[h * ng + g] = v
+            }
         }
-        for _ in 0..<rounds {
-            let anchorGrams = (0..<a).map { assignment[$0] ?? 0 }
-            var pairs: [(d: Double, p: Int, g: Int)] = []
-            pairs.reserveCapacity(patterns.count * grams.count)
-            for g in grams.indices {
-                let co = anchorGrams.map { gCo(g, $0) }
-                for p in patterns.indices {
-                    var d = abs(log(pShare[p]) - log(max(gShare[g], 1e-9)))
-                    for i in 0..<a where i != p && anchorGrams[i] != g { d += abs(pCo[p][i] - co[i]) }
-                    pairs.append((d, p, g))
+        var of = [Int](repeating: -1, count: np)   // pattern → gram
+        var holder = [Int](repeating: -1, count: ng)  // gram → pattern
+        for a in 0..<min(np, ng) { of[a] = a; holder[a] = a }
+        // The cost of pattern a holding gram g, against every other pattern as currently assigned
+        // (pattern `except` left out, and `swapPartner` taken to hold `swapGram`).
+        func cost(_ a: Int, _ g: Int, except: Int = -1, swapPartner: Int = -1, swapGram: Int = -1) -> Double {
+            var c = abs(jp[a * np + a] - jg[g * ng + g])
+            for b in 0..<np where b != a && b != except {
+                let h = b == swapPartner ? swapGram : of[b]
+                guard h >= 0 else { continue }
+                c += 2 * abs(jp[a * np + b] - jg[g * ng + h])
+            }
+            return c
+        }
+        for _ in 0..<(rounds * 4) {
+            var improved = false
+            for a in 0..<np {
+                let g = of[a]
+                guard g >= 0 else { continue }
+                for g2 in 0..<ng where g2 != g {
+                    let b = holder[g2]
+                    let delta: Double
+                    if b < 0 {
+                        delta = cost(a, g2) - cost(a, g)
+                    } else {
+                        // Swap: a takes g2, b takes g; the a–b term is counted once.
+                        let before = cost(a, g, except: b) + cost(b, g2, except: a) + 2 * abs(jp[a * np + b] - jg[g * ng + g2])
+                        let after = cost(a, g2, except: b) + cost(b, g, except: a) + 2 * abs(jp[a * np + b] - jg[g2 * ng + g])
+                        delta = after - before
+                    }
+                    if delta < -1e-12 {
+                        of[a] = g2
+                        holder[g2] = a
+                        holder[g] = b
+                        if b >= 0 { of[b] = g }
+                        improved = true
+                        break
+                    }
                 }
             }
-            pairs.sort { $0.d != $1.d ? $0.d < $1.d : ($0.p, $0.g) < ($1.p, $1.g) }
-            var next: [Int: Int] = [:]
-            var usedG = Set<Int>()
-            for pair in pairs where next[pair.p] == nil && !usedG.contains(pair.g) {
-                next[pair.p] = pair.g
-                usedG.insert(pair.g)
-                if next.count == patterns.count { break }
-            }
-            if next == assignment { break }
-            assignment = next
+            if !improved { break }
         }
-        return assignment
+        var out: [Int: Int] = [:]
+        for a in 0..<np where of[a] >= 0 { out[a] = of[a] }
+        return out
     }
 }

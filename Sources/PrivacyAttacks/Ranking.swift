@@ -47,6 +47,12 @@ struct BitSet: Hashable {
         return n
     }
 
+    func subtracting(_ other: BitSet) -> BitSet {
+        var out = self
+        for i in words.indices { out.words[i] &= ~other.words[i] }
+        return out
+    }
+
     func intersection(_ other: BitSet) -> BitSet {
         var out = self
         for i in words.indices { out.words[i] &= other.words[i] }

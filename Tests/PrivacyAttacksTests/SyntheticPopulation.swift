@@ -25,8 +25,14 @@ struct SyntheticPopulation {
         """.split(whereSeparator: \.isWhitespace).map(String.init)
 
     private var state: UInt64
+    private let offset: Int
 
-    init(seed: UInt64) { state = seed }
+    /// A population from `seed`; `skewed` gives exponent-1 Zipf weights 1 / rank (the commonest
+    /// surname at 19%), else 1 / (rank + 9) (the commonest at about 4%, as in a real population).
+    init(seed: UInt64, skewed: Bool = false) {
+        state = seed
+        offset = skewed ? 0 : 9
+    }
 
     private mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -38,12 +44,12 @@ struct SyntheticPopulation {
 
     private mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 
-    /// An index into `count` items with weight 1 / (rank + 1) (Zipf, exponent 1).
+    /// An index into `count` items with weight 1 / (rank + offset), ranks from 1.
     private mutating func zipf(_ count: Int) -> Int {
-        let total = (1...count).reduce(0.0) { $0 + 1 / Double($1) }
+        let total = (1...count).reduce(0.0) { $0 + 1 / Double($1 + offset) }
         var u = unit() * total
         for i in 0..<count {
-            u -= 1 / Double(i + 1)
+            u -= 1 / Double(i + 1 + offset)
             if u <= 0 { return i }
         }
         return count - 1
