@@ -62,13 +62,13 @@ public enum AttackHarness {
 
         let mining = PatternMiningAttack(bloom: target.bloom)
         if hasField {
-            let g = mining.run(filters: records.map { $0.filters["given"] }, fields: [.init(tag: "", reference: reference.map(\.given))], guesses: guesses)
-            let s = mining.run(filters: records.map { $0.filters["surname"] }, fields: [.init(tag: "", reference: reference.map(\.surname))], guesses: guesses)
+            let g = mining.runBest(filters: records.map { $0.filters["given"] }, fields: [.init(tag: "", reference: reference.map(\.given))], guesses: guesses)
+            let s = mining.runBest(filters: records.map { $0.filters["surname"] }, fields: [.init(tag: "", reference: reference.map(\.surname))], guesses: guesses)
             score("pattern-mining/field-filters", records.indices.map { RecordGuesses(given: g.guesses[0][$0], surname: s.guesses[0][$0]) })
         }
         if hasRecord {
             let fields: [PatternMiningAttack.Field] = [.init(tag: "g:", reference: reference.map(\.given)), .init(tag: "s:", reference: reference.map(\.surname))]
-            let r = mining.run(filters: records.map { $0.filters["record"] }, fields: fields, guesses: guesses)
+            let r = mining.runBest(filters: records.map { $0.filters["record"] }, fields: fields, guesses: guesses)
             score("pattern-mining/record-filter", records.indices.map { RecordGuesses(given: r.guesses[0][$0], surname: r.guesses[1][$0]) })
         }
         if hasField {

@@ -28,13 +28,19 @@ public struct PatternMiningAttack: Sendable {
     public var minimumSupport: Double
     /// Sweeps of the co-occurrence refinement, in fours.
     public var rounds: Int
+    /// Split the closure of always-co-occurring q-grams (step 1).
+    public var splitClosures: Bool
+    /// Assign by local search on the co-occurrence matrices rather than by anchors (step 2).
+    public var localSearch: Bool
 
     /// An attack on filters made with `bloom`.
-    public init(bloom: BloomParameters, maxPatterns: Int = 200, minimumSupport: Double = 0.003, rounds: Int = 6) {
+    public init(bloom: BloomParameters, maxPatterns: Int = 200, minimumSupport: Double = 0.003, rounds: Int = 6, splitClosures: Bool = false, localSearch: Bool = true) {
         self.bloom = bloom
         self.maxPatterns = maxPatterns
         self.minimumSupport = minimumSupport
         self.rounds = rounds
+        self.splitClosures = splitClosures
+        self.localSearch = localSearch
     }
 
     /// One field encoded in the attacked filters: its q-gram tag (`""` for a field-level filter,
@@ -61,12 +67,31 @@ public struct PatternMiningAttack: Sendable {
         /// Each q-gram the attack believes it found, with the bit positions it assigned to it
         /// (tests compare them with the true positions of an unkeyed encoding).
         public var assignment: [String: [Int]]
+        /// The share of filters (over all fields) whose identified q-grams are exactly those of
+        /// their first guess: how the attacker, who has no truth, tells a good run from a bad one.
+        public var consistency: Double
+    }
+
+    /// Runs the attack with each combination of ``splitClosures`` and ``localSearch`` and keeps the
+    /// outcome the attacker would trust most: the highest ``Outcome/consistency`` (no truth used).
+    public func runBest(filters: [BloomFilter?], fields: [Field], guesses: Int) -> Outcome {
+        var best: Outcome?
+        for split in [false, true] {
+            for local in [true, false] {
+                var variant = self
+                variant.splitClosures = split
+                variant.localSearch = local
+                let outcome = variant.run(filters: filters, fields: fields, guesses: guesses)
+                if best == nil || outcome.consistency > best!.consistency { best = outcome }
+            }
+        }
+        return best!
     }
 
     /// Runs the attack on one filter per record.
     public func run(filters: [BloomFilter?], fields: [Field], guesses: Int) -> Outcome {
         let present = filters.indices.filter { filters[$0].map { !$0.isEmpty } ?? false }
-        let empty = Outcome(guesses: fields.map { _ in filters.map { _ in [] } }, patterns: 0, assignment: [:])
+        let empty = Outcome(guesses: fields.map { _ in filters.map { _ in [] } }, patterns: 0, assignment: [:], consistency: 0)
         guard let first = present.first.flatMap({ filters[$0] }) else { return empty }
         let n = present.count
         let bits = first.bitCount
@@ -82,7 +107,7 @@ public struct PatternMiningAttack: Sendable {
                 }
             }
         }
-        let patterns = mine(cols: cols, records: n)
+        let patterns = splitClosures ? mine(cols: cols, records: n) : mineGreedy(cols: cols, records: n)
         guard !patterns.isEmpty else { return empty }
 
         // The reference list's q-grams, tagged, with the persons holding each.
@@ -97,10 +122,13 @@ public struct PatternMiningAttack: Sendable {
         let grams = gramCounts.keys.sorted { gramCounts[$0]! != gramCounts[$1]! ? gramCounts[$0]! > gramCounts[$1]! : $0 < $1 }
             .prefix(patterns.count * 2)
         let gramSets = grams.map { gramPersons[$0]! }
-        let assignment = assign(patterns: patterns, records: n, grams: Array(grams), gramSets: gramSets, persons: persons)
+        let assignment = localSearch
+            ? assign(patterns: patterns, records: n, grams: Array(grams), gramSets: gramSets, persons: persons)
+            : assignByAnchors(patterns: patterns, records: n, grams: Array(grams), gramSets: gramSets, persons: persons)
 
         // Re-identification per field.
         var out: [[[String]]] = []
+        var exact = 0
         for field in fields {
             let tagged = assignment.filter { grams[$0.value].hasPrefix(field.tag) }
             let known = tagged.map { (pattern: $0.key, gram: String(grams[$0.value].dropFirst(field.tag.count))) }.sorted { $0.pattern < $1.pattern }
@@ -113,12 +141,16 @@ public struct PatternMiningAttack: Sendable {
                 for g in KeyedEncoder.qgrams(v, q: bloom.q) { if let i = gramIndex[g] { b[i >> 6] |= 1 << UInt64(i & 63) } }
                 return b
             }
-            var cache: [[UInt64]: [String]] = [:]
+            var cache: [[UInt64]: (top: [String], exact: Bool)] = [:]
             var perRecord = [[String]](repeating: [], count: filters.count)
             for (row, r) in present.enumerated() {
                 var b = [UInt64](repeating: 0, count: words)
                 for (i, k) in known.enumerated() where patterns[k.pattern].records.contains(row) { b[i >> 6] |= 1 << UInt64(i & 63) }
-                if let hit = cache[b] { perRecord[r] = hit; continue }
+                if let hit = cache[b] {
+                    perRecord[r] = hit.top
+                    if hit.exact { exact += 1 }
+                    continue
+                }
                 var scored: [(mismatch: Int, rank: Int)] = []
                 scored.reserveCapacity(valueBits.count)
                 for (v, vb) in valueBits.enumerated() {
@@ -128,14 +160,17 @@ public struct PatternMiningAttack: Sendable {
                 }
                 scored.sort { $0.mismatch != $1.mismatch ? $0.mismatch < $1.mismatch : $0.rank < $1.rank }
                 let top = scored.prefix(guesses).map { table.values[$0.rank] }
-                cache[b] = top
+                let isExact = scored.first?.mismatch == 0
+                cache[b] = (top, isExact)
+                if isExact { exact += 1 }
                 perRecord[r] = top
             }
             out.append(perRecord)
         }
         var byGram: [String: [Int]] = [:]
         for (p, g) in assignment { byGram[grams[g]] = patterns[p].positions.sorted() }
-        return Outcome(guesses: out, patterns: patterns.count, assignment: byGram)
+        let consistency = Double(exact) / Double(max(n * fields.count, 1))
+        return Outcome(guesses: out, patterns: patterns.count, assignment: byGram, consistency: consistency)
     }
 
     struct Pattern {
@@ -301,5 +336,89 @@ public struct PatternMiningAttack: Sendable {
         var out: [Int: Int] = [:]
         for a in 0..<np where of[a] >= 0 { out[a] = of[a] }
         return out
+    }
+    /// Step 1 without the closure split (the first version, kept for comparison).
+    func mineGreedy(cols: [BitSet], records n: Int) -> [Pattern] {
+        let counts = cols.map(\.count)
+        let order = counts.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+        let minimum = max(3, Int((minimumSupport * Double(n)).rounded(.up)))
+        let enough = max(2, bloom.hashes / 2)
+        var covered = [Bool](repeating: false, count: cols.count)
+        var patterns: [Pattern] = []
+        for seed in order where !covered[seed] {
+            guard counts[seed] >= minimum, patterns.count < maxPatterns else { break }
+            var set = cols[seed]
+            var size = counts[seed]
+            var positions = [seed]
+            var taken = [Bool](repeating: false, count: cols.count)
+            taken[seed] = true
+            while positions.count < bloom.hashes {
+                var best = -1, bestCount = -1
+                for q in order {
+                    if counts[q] <= bestCount { break }
+                    if taken[q] { continue }
+                    let c = set.intersectionCount(cols[q])
+                    if c > bestCount { bestCount = c; best = q }
+                }
+                guard best >= 0, bestCount >= minimum else { break }
+                if positions.count >= enough && bestCount * 2 < size { break }
+                set = set.intersection(cols[best])
+                size = bestCount
+                positions.append(best)
+                taken[best] = true
+            }
+            covered[seed] = true
+            guard positions.count >= enough, size >= minimum else { continue }
+            // The same q-gram reached from another seed: keep the first.
+            let duplicate = patterns.contains { p in
+                let shared = Set(p.positions).intersection(positions).count
+                return shared * 2 >= min(p.positions.count, positions.count)
+            }
+            for p in positions { covered[p] = true }
+            if !duplicate { patterns.append(Pattern(positions: positions, records: set, support: size)) }
+        }
+        return patterns.sorted { $0.support > $1.support }
+    }
+
+    /// Step 2 by anchors: frequency rank, then co-occurrence with the most frequent patterns.
+    func assignByAnchors(patterns: [Pattern], records n: Int, grams: [String], gramSets: [BitSet], persons m: Int) -> [Int: Int] {
+        let pShare = patterns.map { Double($0.support) / Double(n) }
+        let gCount = gramSets.map(\.count)
+        let gShare = gCount.map { Double($0) / Double(max(m, 1)) }
+        var assignment: [Int: Int] = [:]
+        for i in 0..<min(patterns.count, grams.count) { assignment[i] = i }
+        let a = min(30, patterns.count)
+        // Co-occurrence of each pattern with each anchor pattern, as a share of the pattern's records.
+        let pCo: [[Double]] = patterns.map { p in
+            (0..<a).map { Double(p.records.intersectionCount(patterns[$0].records)) / Double(max(p.support, 1)) }
+        }
+        // Only co-occurrence with the anchors' grams is needed: every pair of grams would be grams² bit operations.
+        func gCo(_ g: Int, _ anchorGram: Int) -> Double {
+            Double(gramSets[g].intersectionCount(gramSets[anchorGram])) / Double(max(gCount[g], 1))
+        }
+        for _ in 0..<rounds {
+            let anchorGrams = (0..<a).map { assignment[$0] ?? 0 }
+            var pairs: [(d: Double, p: Int, g: Int)] = []
+            pairs.reserveCapacity(patterns.count * grams.count)
+            for g in grams.indices {
+                let co = anchorGrams.map { gCo(g, $0) }
+                for p in patterns.indices {
+                    var d = abs(log(pShare[p]) - log(max(gShare[g], 1e-9)))
+                    for i in 0..<a where i != p && anchorGrams[i] != g { d += abs(pCo[p][i] - co[i]) }
+                    pairs.append((d, p, g))
+                }
+            }
+            pairs.sort { $0.d != $1.d ? $0.d < $1.d : ($0.p, $0.g) < ($1.p, $1.g) }
+            var next: [Int: Int] = [:]
+            var usedG = Set<Int>()
+            for pair in pairs where next[pair.p] == nil && !usedG.contains(pair.g) {
+                next[pair.p] = pair.g
+                usedG.insert(pair.g)
+                if next.count == patterns.count { break }
+            }
+            if next == assignment { break }
+            assignment = next
+        }
+        return assignment
     }
 }

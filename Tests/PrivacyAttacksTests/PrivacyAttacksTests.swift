@@ -69,7 +69,7 @@ struct AttackOutcomeTests {
     }
 
     static func patternMining(_ target: AttackTarget) -> AttackScore {
-        let mining = PatternMiningAttack(bloom: target.bloom, maxPatterns: 60)
+        let mining = PatternMiningAttack(bloom: target.bloom, maxPatterns: 60, splitClosures: true)
         let g = mining.run(filters: target.records.map { $0.filters["given"] }, fields: [.init(tag: "", reference: reference.map(\.given))], guesses: 10)
         let s = mining.run(filters: target.records.map { $0.filters["surname"] }, fields: [.init(tag: "", reference: reference.map(\.surname))], guesses: 10)
         return score(target, target.records.indices.map { RecordGuesses(given: g.guesses[0][$0], surname: s.guesses[0][$0]) })
