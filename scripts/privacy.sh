@@ -32,8 +32,10 @@ declare -A configs=(
   [blip-eps2]='{"saltWithBirthYear": false, "flipEpsilon": 2}'
   [record-filter-only]='{"saltWithBirthYear": false, "recordFilterOnly": true}'
   [salt+xor-fold]='{"saltWithBirthYear": true, "xorFold": true}'
+  [salt-name-tokens]='{"saltWithBirthYear": false, "saltNameTokens": true}'
+  [salt-name-tokens+blip-eps4]='{"saltWithBirthYear": false, "saltNameTokens": true, "flipEpsilon": 4}'
 )
-order=(none salt-birth-year xor-fold blip-eps4 blip-eps2 record-filter-only salt+xor-fold)
+order=(none salt-birth-year xor-fold blip-eps4 blip-eps2 record-filter-only salt+xor-fold salt-name-tokens salt-name-tokens+blip-eps4)
 [ $# -gt 0 ] && order=("$@")
 
 # Data: the UK-style sets are generated once (same arguments, byte-identical output).

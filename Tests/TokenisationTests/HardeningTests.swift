@@ -94,4 +94,21 @@ struct HardeningTests {
         #expect(r.filters["record"] == plain.filters["record"])
         #expect(r.tokens == plain.tokens)
     }
+
+    @Test("salted name tokens agree only within one birth year; other tokens are unchanged")
+    func saltedNameTokens() throws {
+        let plain = try Self.encode(Hardening())
+        let salted = try Self.encode(Hardening(saltNameTokens: true))
+        let again = try Self.encode(Hardening(saltNameTokens: true), row: ["r2"] + Self.row.dropFirst())
+        let otherYear = try Self.encode(Hardening(saltNameTokens: true), row: ["r3", "Jane", "Okafor", "1991-04-12", "12 High Street", "AB1 2CD"])
+        for name in [TokenName.given, TokenName.surname, TokenName.surnamePhonetic, TokenName.givenPhonetic] {
+            #expect(salted.tokens[name] != plain.tokens[name], "\(name)")
+            #expect(salted.tokens[name] == again.tokens[name], "\(name)")
+            #expect(salted.tokens[name] != otherYear.tokens[name], "\(name)")
+        }
+        for name in [TokenName.dob, TokenName.postcode, TokenName.blockSurnameYear] {
+            #expect(salted.tokens[name] == plain.tokens[name], "\(name)")
+        }
+        #expect(salted.filters == plain.filters)
+    }
 }

@@ -89,12 +89,14 @@ public final class RecordEncoder {
         let reference = reference(forRecordID: id)
         var tokens: [String: [Token]] = [:]
         var filters: [String: BloomFilter] = [:]
+        var nameSalt: String?
         let bloom = hardener.buildParameters
         let fieldFilters = schema.hardening.recordFilterOnly != true
         // `keyedAs` shares a key between token names whose values must be comparable with each other
         // (a swapped date of birth with a date of birth, a surname part with a surname).
         func add(_ name: String, _ value: String?, keyedAs purpose: String? = nil) {
-            guard let value, !value.isEmpty else { return }
+            guard var value, !value.isEmpty else { return }
+            if let nameSalt, Self.nameTokens.contains(name) { value += "|" + nameSalt }
             let token = encoder(purpose ?? name).token(value)
             if !(tokens[name]?.contains(token) ?? false) { tokens[name, default: []].append(token) }
         }
@@ -107,6 +109,7 @@ public final class RecordEncoder {
             }
         }
         let salt = schema.hardening.saltWithBirthYear ? dob.map { String($0.date.year) } ?? "" : ""
+        nameSalt = schema.hardening.saltNameTokens == true ? dob.map { String($0.date.year) } ?? "" : nil
         var ageBand: AgeBand?
         if let d = dob?.date { ageBand = Self.age(of: d, on: batchDate) < 18 ? .child : .adult }
         if let dob {
@@ -230,6 +233,12 @@ public final class RecordEncoder {
         }
         return .success(EncodedRecord(reference: reference, ageBand: ageBand, tokens: tokens, filters: filters, payload: payload))
     }
+
+    /// The tokens ``Hardening/saltNameTokens`` salts with the birth year.
+    static let nameTokens: Set<String> = [
+        TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.middle, TokenName.surname,
+        TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
+    ]
 
     /// Nickname and spelling-family canonical forms of a first name (the name itself if it has none).
     private func canonicalGiven(_ name: String) -> [String] {

@@ -48,7 +48,8 @@ public struct ColumnRole: Sendable, Hashable, Codable {
     public init(ignoring column: String) { self.column = column }
 }
 
-/// Hardening applied to Bloom filters; measured against the published attacks in docs/privacy.md.
+/// Hardening applied to Bloom filters (and, with ``saltNameTokens``, to the name tokens); measured
+/// against the published attacks in docs/privacy.md.
 ///
 /// Every setting added after the first schema version is optional: a schema without it decodes
 /// with the setting off, encodes without it, and keeps its digest.
@@ -66,13 +67,22 @@ public struct Hardening: Sendable, Hashable, Codable {
     /// Send only the record-level composite filter (`record`), not the field-level `given`,
     /// `surname` and `address` filters. Absent: both are sent.
     public var recordFilterOnly: Bool?
+    /// Salt the name tokens (`given`, `given.canonical`, `given.phonetic`, `middle`, `surname`,
+    /// `surname.part`, `surname.phonetic` and the name-based blocking keys) with the birth year, so
+    /// the hub no longer sees one histogram per name field. Two records agree on a name token only
+    /// if their birth years agree too. Absent: off.
+    public var saltNameTokens: Bool?
 
     /// No hardening unless asked for.
-    public init(saltWithBirthYear: Bool = false, xorFold: Bool? = nil, flipEpsilon: Double? = nil, recordFilterOnly: Bool? = nil) {
+    public init(
+        saltWithBirthYear: Bool = false, xorFold: Bool? = nil, flipEpsilon: Double? = nil, recordFilterOnly: Bool? = nil,
+        saltNameTokens: Bool? = nil
+    ) {
         self.saltWithBirthYear = saltWithBirthYear
         self.xorFold = xorFold
         self.flipEpsilon = flipEpsilon
         self.recordFilterOnly = recordFilterOnly
+        self.saltNameTokens = saltNameTokens
     }
 
     /// The probability that BLIP flips a bit, or nil when it is off.
@@ -97,6 +107,7 @@ public struct Hardening: Sendable, Hashable, Codable {
         if xorFold == true { text += "|xor-fold=true" }
         if let flipEpsilon { text += "|flip-epsilon=\(flipEpsilon)" }
         if recordFilterOnly == true { text += "|record-filter-only=true" }
+        if saltNameTokens == true { text += "|salt-name-tokens=true" }
         return text
     }
 }
