@@ -32,15 +32,21 @@ public struct PatternMiningAttack: Sendable {
     public var splitClosures: Bool
     /// Assign by local search on the co-occurrence matrices rather than by anchors (step 2).
     public var localSearch: Bool
+    /// The shares of a pattern's positions a filter must have set to be taken to hold its q-gram
+    /// when re-identifying (step 3), each tried; below 1 tolerates flipped or cancelled bits.
+    public var memberships: [Double]
 
     /// An attack on filters made with `bloom`.
-    public init(bloom: BloomParameters, maxPatterns: Int = 200, minimumSupport: Double = 0.003, rounds: Int = 6, splitClosures: Bool = false, localSearch: Bool = true) {
+    public init(bloom: BloomParameters, maxPatterns: Int = 200, minimumSupport: Double = 0.003, rounds: Int = 6, splitClosures: Bool = false, localSearch: Bool = true,
+        memberships: [Double] = [1, 0.8]
+    ) {
         self.bloom = bloom
         self.maxPatterns = maxPatterns
         self.minimumSupport = minimumSupport
         self.rounds = rounds
         self.splitClosures = splitClosures
         self.localSearch = localSearch
+        self.memberships = memberships
     }
 
     /// One field encoded in the attacked filters: its q-gram tag (`""` for a field-level filter,
@@ -126,7 +132,9 @@ public struct PatternMiningAttack: Sendable {
             ? assign(patterns: patterns, records: n, grams: Array(grams), gramSets: gramSets, persons: persons)
             : assignByAnchors(patterns: patterns, records: n, grams: Array(grams), gramSets: gramSets, persons: persons)
 
-        // Re-identification per field.
+        // Re-identification per field, at each membership threshold; the attacker keeps the one
+        // under which the most filters match a reference value exactly.
+        func reidentify(_ membership: Double) -> (out: [[[String]]], exact: Int) {
         var out: [[[String]]] = []
         var exact = 0
         for field in fields {
@@ -143,9 +151,15 @@ public struct PatternMiningAttack: Sendable {
             }
             var cache: [[UInt64]: (top: [String], exact: Bool)] = [:]
             var perRecord = [[String]](repeating: [], count: filters.count)
-            for (row, r) in present.enumerated() {
+            for r in present {
                 var b = [UInt64](repeating: 0, count: words)
-                for (i, k) in known.enumerated() where patterns[k.pattern].records.contains(row) { b[i >> 6] |= 1 << UInt64(i & 63) }
+                let f = filters[r]!
+                for (i, k) in known.enumerated() {
+                    let positions = patterns[k.pattern].positions
+                    // Tolerant of a few unset positions (BLIP's flips, XOR-folding's cancellations).
+                    let set = positions.reduce(0) { $0 + (f.isSet($1) ? 1 : 0) }
+                    if Double(set) >= membership * Double(positions.count) { b[i >> 6] |= 1 << UInt64(i & 63) }
+                }
                 if let hit = cache[b] {
                     perRecord[r] = hit.top
                     if hit.exact { exact += 1 }
@@ -167,6 +181,14 @@ public struct PatternMiningAttack: Sendable {
             }
             out.append(perRecord)
         }
+        return (out, exact)
+        }
+        var best = reidentify(memberships[0])
+        for m in memberships.dropFirst() {
+            let next = reidentify(m)
+            if next.exact > best.exact { best = next }
+        }
+        let (out, exact) = best
         var byGram: [String: [Int]] = [:]
         for (p, g) in assignment { byGram[grams[g]] = patterns[p].positions.sorted() }
         let consistency = Double(exact) / Double(max(n * fields.count, 1))
