@@ -4,6 +4,7 @@
 # and recall, as scripts/eval.sh measures it) on FEBRL4 and the UK-style synthetic data.
 #
 #   scripts/privacy.sh [CONFIG...]        (default: every configuration below)
+#   scripts/privacy.sh --table [CONFIG...] (re-render results.md from the JSON a run left, measuring nothing)
 #
 # Attacked batches and reference lists (the attacker's public list, same distribution, other people):
 #   FEBRL4: the batch of febrl4_a (5,000 records); reference: febrl3.csv (5,000 records made by the
@@ -16,9 +17,6 @@ cd "$(dirname "$0")/.."
 data=${FEBRL_DIR:-../shared/data/febrl}
 work=${PRIVACY_DIR:-/tmp/mashlink-privacy}
 persons=${UK_PERSONS:-20000}
-swift build -c release --product mashlink-agency >/dev/null
-swift build -c release --product mashlink-hub >/dev/null
-swift build -c release --product mashlink-attack >/dev/null
 bin=$(swift build -c release --show-bin-path)
 export MASHLINK_PASSPHRASE=privacy-eval-only-passphrase
 mkdir -p "$work"
@@ -36,7 +34,14 @@ declare -A configs=(
   [salt-name-tokens+blip-eps4]='{"saltWithBirthYear": false, "saltNameTokens": true, "flipEpsilon": 4}'
 )
 order=(none salt-birth-year xor-fold blip-eps4 blip-eps2 record-filter-only salt+xor-fold salt-name-tokens salt-name-tokens+blip-eps4)
+table_only=0
+if [ "${1:-}" = --table ]; then table_only=1; shift; fi
 [ $# -gt 0 ] && order=("$@")
+
+if [ "$table_only" = 0 ]; then
+swift build -c release --product mashlink-agency >/dev/null
+swift build -c release --product mashlink-hub >/dev/null
+swift build -c release --product mashlink-attack >/dev/null
 
 # Data: the UK-style sets are generated once (same arguments, byte-identical output).
 [ -f "$work/uk/truth.csv" ] || python3 Benchmarks/make_uk_agencies.py --persons "$persons" --out "$work/uk" --quiet
@@ -47,6 +52,7 @@ order=(none salt-birth-year xor-fold blip-eps4 blip-eps2 record-filter-only salt
   openssl genpkey -algorithm X25519 -out "$work/hub-release.pem"
   openssl pkey -in "$work/hub-release.pem" -pubout -out "$work/hub-release.pub.pem"
 }
+fi
 
 # run CASE CONFIG: tokenise every agency with the hardened schema, link, evaluate, attack one batch.
 run() {
@@ -83,25 +89,32 @@ run() {
     --linkage-key "$dir/linkage.key" --json >"$dir/attacks.json"
 }
 
-# One markdown row per configuration and case: quality, then for each attack "full name / given / surname"
-# (first guess), and the worst full-name figure over the hub's attacks.
+# One markdown row per configuration and case: match band precision / recall (false matches), then for
+# each attack "full name (given, surname)" at the first guess, and the worst full-name figure of the hub's attacks.
+row() {
+  local config=$1 case_name=$2 dir="$work/$2/$1"
+  jq -r --arg c "$config" --arg d "$case_name" --slurpfile q "$dir/quality.json" '
+    def pct: . * 1000 | round / 10 | tostring + "%";
+    def cell($n): (map(select(.attack == $n)) | if length == 0 then "—" else .[0] |
+      "\(.fullNameFirst | pct) (g \(.givenFirst | pct), s \(.surnameFirst | pct))" end);
+    ($q[0].matchBand) as $m
+    | "| \($c) | \($d) | \($m.truePositives / ([$m.truePositives + $m.falsePositives, 1] | max) * 10000 | round / 10000) / \($m.truePositives / ($m.truePositives + $m.falseNegatives) * 10000 | round / 10000) (\($m.falsePositives)) | "
+    + cell("frequency/tokens") + " | " + cell("frequency/field-filters") + " | " + cell("frequency/record-filter") + " | "
+    + cell("pattern-mining/field-filters") + " | " + cell("pattern-mining/record-filter") + " | " + cell("graph-matching/field-filters") + " | "
+    + (map(select(.attack | startswith("dictionary") | not)) | map(.fullNameFirst) | max | pct) + " | "
+    + cell("dictionary/with-linkage-key") + " |"' "$dir/attacks.json"
+}
 {
-  echo "| configuration | data | match band P / R | frequency, tokens | frequency, field filters | frequency, record filter | pattern mining, field filters | pattern mining, record filter | graph matching, field filters | worst hub attack, full name | insider with the key, full name |"
+  echo "| configuration | data | match band P / R (false matches) | frequency, tokens | frequency, field filters | frequency, record filter | pattern mining, field filters | pattern mining, record filter | graph matching, field filters | worst hub attack, full name | insider with the key |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$work/results.md"
 for config in "${order[@]}"; do
   for case_name in febrl4 uk; do
-    echo "== $config / $case_name" >&2
-    run "$case_name" "$config"
-    dir="$work/$case_name/$config"
-    jq -r --arg c "$config" --arg d "$case_name" --slurpfile q "$dir/quality.json" '
-      def cell($n): (map(select(.attack == $n)) | if length == 0 then "—" else .[0] |
-        "\(.fullNameFirst * 1000 | round / 10)% (g \(.givenFirst * 1000 | round / 10)%, s \(.surnameFirst * 1000 | round / 10)%)" end);
-      ($q[0].matchBand) as $m | "| \($c) | \($d) | \($m.truePositives / ([$m.truePositives + $m.falsePositives, 1] | max) * 10000 | round / 10000) / \($m.truePositives / ($m.truePositives + $m.falseNegatives) * 10000 | round / 10000) | "
-      + cell("frequency/tokens") + " | " + cell("frequency/field-filters") + " | " + cell("frequency/record-filter") + " | "
-      + cell("pattern-mining/field-filters") + " | " + cell("pattern-mining/record-filter") + " | " + cell("graph-matching/field-filters") + " | "
-      + "\(map(select(.attack | startswith("dictionary") | not)) | map(.fullNameFirst) | max * 1000 | round / 10)% | "
-      + cell("dictionary/with-linkage-key") + " |"' "$dir/attacks.json" | tee -a "$work/results.md"
+    if [ "$table_only" = 0 ]; then
+      echo "== $config / $case_name" >&2
+      run "$case_name" "$config"
+    fi
+    row "$config" "$case_name" | tee -a "$work/results.md"
   done
 done
 echo "results: $work/results.md" >&2

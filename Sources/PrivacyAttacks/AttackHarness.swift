@@ -81,18 +81,25 @@ public enum AttackHarness {
     }
 
     /// The insider's attack, for the threat model: an agency (or anyone) holding the linkage key
-    /// encodes every reference value itself and looks the tokens up. Not a hub attack.
-    public static func dictionary(target: AttackTarget, reference: [PlainPerson], key: LinkageKey) -> AttackScore {
+    /// encodes every reference value itself and looks the tokens up. Not a hub attack. The insider
+    /// knows the schema too: with `saltedNames` it encodes every name with every birth year from
+    /// 1900 to 2030 (and with none), as ``Hardening/saltNameTokens`` does, and so learns the year.
+    public static func dictionary(target: AttackTarget, reference: [PlainPerson], key: LinkageKey, saltedNames: Bool = false) -> AttackScore {
         let given = KeyedEncoder(key: key, purpose: TokenName.given), surname = KeyedEncoder(key: key, purpose: TokenName.surname)
-        var g: [Token: String] = [:], s: [Token: String] = [:]
-        for p in reference {
-            if !p.given.isEmpty { g[given.token(p.given)] = p.given }
-            if !p.surname.isEmpty { s[surname.token(p.surname)] = p.surname }
+        let salts: [(suffix: String, year: Int?)] = saltedNames ? [("|", nil)] + (1900...2030).map { (y: Int) in ("|" + String(y), Optional(y)) } : [("", nil)]
+        var g: [Token: (String, Int?)] = [:], s: [Token: String] = [:]
+        for name in Set(reference.map(\.given)) where !name.isEmpty {
+            for salt in salts { g[given.token(name + salt.suffix)] = (name, salt.year) }
+        }
+        for name in Set(reference.map(\.surname)) where !name.isEmpty {
+            for salt in salts { s[surname.token(name + salt.suffix)] = name }
         }
         let guesses = target.records.map { r in
-            RecordGuesses(
-                given: r.tokens[TokenName.given]?.first.flatMap { g[$0] }.map { [$0] } ?? [],
-                surname: r.tokens[TokenName.surname]?.first.flatMap { s[$0] }.map { [$0] } ?? [])
+            let hit = r.tokens[TokenName.given]?.first.flatMap { g[$0] }
+            return RecordGuesses(
+                given: hit.map { [$0.0] } ?? [],
+                surname: r.tokens[TokenName.surname]?.first.flatMap { s[$0] }.map { [$0] } ?? [],
+                birthYear: hit?.1.map { [$0] } ?? [])
         }
         return AttackScore(attack: "dictionary/with-linkage-key", guesses: guesses, truth: target.truth, within: 1)
     }

@@ -41,7 +41,8 @@ struct MashlinkAttack: ParsableCommand {
         var scores = AttackHarness.run(target: target, reference: people, guesses: guesses)
         if let linkageKey {
             let key = try AgencyKeys.linkageKey(at: linkageKey, passphrase: try passphrase.passphrase(for: "the linkage key"))
-            scores.append(AttackHarness.dictionary(target: target, reference: people, key: key))
+            scores.append(AttackHarness.dictionary(
+                target: target, reference: people, key: key, saltedNames: truthSchema.hardening.saltNameTokens == true))
         }
         if json {
             let encoder = JSONEncoder()

@@ -125,4 +125,15 @@ struct AttackOutcomeTests {
         #expect(other.fullNameFirst == 0)
     }
 
+    @Test("salted name tokens stop frequency alignment on tokens, not the insider, who also learns the birth year")
+    func saltedNameTokens() throws {
+        let people = PrivacyAttacksTests.skewedTarget
+        let salted = try SyntheticPopulation.target(people, hardening: Hardening(saltNameTokens: true))
+        let frequency = Self.score(salted, FrequencyAttack.onTokens(records: salted.records, reference: PrivacyAttacksTests.skewedReference, guesses: 10))
+        #expect(frequency.givenFirst < 0.05 && frequency.fullNameFirst < 0.01, "\(frequency)")
+        let insider = AttackHarness.dictionary(
+            target: salted, reference: PrivacyAttacksTests.skewedReference, key: SyntheticPopulation.publicKey, saltedNames: true)
+        #expect(insider.fullNameFirst > 0.9 && (insider.nameAndYearFirst ?? 0) > 0.9, "\(insider)")
+    }
+
 }
