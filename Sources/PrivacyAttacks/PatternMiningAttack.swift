@@ -70,8 +70,7 @@ public struct PatternMiningAttack: Sendable {
         public var guesses: [[[String]]]
         /// Patterns mined.
         public var patterns: Int
-        /// Each q-gram the attack believes it found, with the bit positions it assigned to it
-        /// (tests compare them with the true positions of an unkeyed encoding).
+        /// Each q-gram the attack believes it found, with the bit positions it assigned to it.
         public var assignment: [String: [Int]]
         /// The share of filters (over all fields) whose identified q-grams are exactly those of
         /// their first guess: how the attacker, who has no truth, tells a good run from a bad one.
