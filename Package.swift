@@ -25,6 +25,8 @@ let package = Package(
         .executable(name: "mashlink-hub", targets: ["mashlink-hub"]),
         .executable(name: "mashlink-audit", targets: ["mashlink-audit"]),
         .executable(name: "mashlink-bench", targets: ["mashlink-bench"]),
+        // Issue 9: the hub-side attack harness. Never a dependency of any product target.
+        .executable(name: "mashlink-attack", targets: ["mashlink-attack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -223,6 +225,28 @@ let package = Package(
                 "Tokenisation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // Issue 9: published attacks on mashlink's own encodings, played as an honest-but-curious hub.
+        .target(
+            name: "PrivacyAttacks",
+            dependencies: ["LinkFiles", "Normalisation", "Tokenisation", "LinkCrypto"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "mashlink-attack",
+            dependencies: [
+                "CommandSupport",
+                "PrivacyAttacks",
+                "Tokenisation",
+                "LinkCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PrivacyAttacksTests",
+            dependencies: ["PrivacyAttacks", "Tokenisation", "LinkCrypto", "Normalisation"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -39,6 +39,25 @@ public struct BloomFilter: Sendable, Hashable {
         }
     }
 
+    /// Flips bit `position` (taken modulo the length).
+    public mutating func toggle(_ position: Int) {
+        let p = position % bitCount
+        let bit: UInt64 = 1 << UInt64(p & 63)
+        words[p >> 6] ^= bit
+        popcount += words[p >> 6] & bit == 0 ? -1 : 1
+    }
+
+    /// The filter's two halves XORed into one of half the length (XOR-folding, Schnell, Borgs and
+    /// Encarnação 2016). The length must be a multiple of 128.
+    public func xorFolded() -> BloomFilter {
+        precondition(words.count % 2 == 0, "only a filter of an even number of words can be folded")
+        let half = words.count / 2
+        var folded = BloomFilter(bitCount: bitCount / 2)
+        for i in 0..<half { folded.words[i] = words[i] ^ words[half + i] }
+        folded.popcount = folded.words.reduce(0) { $0 + $1.nonzeroBitCount }
+        return folded
+    }
+
     /// True if bit `position` is set.
     public func isSet(_ position: Int) -> Bool {
         let p = position % bitCount

@@ -31,6 +31,7 @@ public final class RecordEncoder {
     private let key: LinkageKey
     private let nicknames = Nicknames.standard
     private let families = TransliterationFamilies.standard
+    private let hardener: FilterHardener
 
     /// An encoder for rows with `header`, checked against `schema`. `sealer` may be nil only when
     /// the schema has no payload columns (a referral query).
@@ -61,6 +62,7 @@ public final class RecordEncoder {
         self.tierIndices = tiers
         self.key = key
         referenceContext = HMACSHA256Context(key: key.subkey("record-reference"))
+        hardener = FilterHardener(hardening: schema.hardening, bloom: schema.bloom, key: key)
     }
 
     /// The opaque reference for an agency record id: what the agency recomputes to find its record.
@@ -84,12 +86,17 @@ public final class RecordEncoder {
         guard let id = values(.recordID, fields).first else {
             return .failure(RowRejection("the record id column is empty; every row needs the agency's own id"))
         }
+        let reference = reference(forRecordID: id)
         var tokens: [String: [Token]] = [:]
         var filters: [String: BloomFilter] = [:]
+        var nameSalt: String?
+        let bloom = hardener.buildParameters
+        let fieldFilters = schema.hardening.recordFilterOnly != true
         // `keyedAs` shares a key between token names whose values must be comparable with each other
         // (a swapped date of birth with a date of birth, a surname part with a surname).
         func add(_ name: String, _ value: String?, keyedAs purpose: String? = nil) {
-            guard let value, !value.isEmpty else { return }
+            guard var value, !value.isEmpty else { return }
+            if let nameSalt, Self.nameTokens.contains(name) { value += "|" + nameSalt }
             let token = encoder(purpose ?? name).token(value)
             if !(tokens[name]?.contains(token) ?? false) { tokens[name, default: []].append(token) }
         }
@@ -102,6 +109,7 @@ public final class RecordEncoder {
             }
         }
         let salt = schema.hardening.saltWithBirthYear ? dob.map { String($0.date.year) } ?? "" : ""
+        nameSalt = schema.hardening.saltNameTokens == true ? dob.map { String($0.date.year) } ?? "" : nil
         var ageBand: AgeBand?
         if let d = dob?.date { ageBand = Self.age(of: d, on: batchDate) < 18 ? .child : .adult }
         if let dob {
@@ -119,7 +127,7 @@ public final class RecordEncoder {
             givenCanonical = canonicalGiven(first)
             for c in givenCanonical { add(TokenName.givenCanonical, c) }
             for code in Phonetic.doubleMetaphone(first).codes where !code.isEmpty { add(TokenName.givenPhonetic, code) }
-            filters["given"] = encoder("given").bloom([first], parameters: schema.bloom, salt: salt)
+            if fieldFilters { filters["given"] = encoder("given").bloom([first], parameters: bloom, salt: salt) }
         }
         let middle = given.tokens.dropFirst() + values(.middleNames, fields).flatMap { NameNormaliser.givenNames($0).tokens }
         // Keyed as given names, so a given name recorded as a middle name elsewhere still agrees.
@@ -133,7 +141,7 @@ public final class RecordEncoder {
             for v in surname.variants where v != surname.full { add(TokenName.surnamePart, v, keyedAs: TokenName.surname) }
             surnamePhonetic = Phonetic.doubleMetaphone(surname.full).codes.filter { !$0.isEmpty }
             for code in surnamePhonetic { add(TokenName.surnamePhonetic, code) }
-            filters["surname"] = encoder("surname").bloom([surname.full], parameters: schema.bloom, salt: salt)
+            if fieldFilters { filters["surname"] = encoder("surname").bloom([surname.full], parameters: bloom, salt: salt) }
         }
         for raw in values(.formerSurname, fields) {
             let former = NameNormaliser.surname(raw)
@@ -173,9 +181,9 @@ public final class RecordEncoder {
             streetTokens += a.buildingTokens + a.streetTokens
         }
         if let house, !house.isEmpty, let postcodeCompact { add(TokenName.houseAndPostcode, house + "|" + postcodeCompact) }
-        if !streetTokens.isEmpty || house != nil {
+        if fieldFilters, !streetTokens.isEmpty || house != nil {
             filters["address"] = encoder("address").bloom(
-                [([house].compactMap { $0 } + streetTokens).joined(separator: " ")], parameters: schema.bloom, salt: salt)
+                [([house].compactMap { $0 } + streetTokens).joined(separator: " ")], parameters: bloom, salt: salt)
         }
 
         // Record-level composite filter (a CLK): every field's q-grams, each prefixed with its field so
@@ -184,7 +192,7 @@ public final class RecordEncoder {
             ("g", given.tokens.first ?? ""), ("s", surname.full), ("d", dob?.date.compact ?? ""), ("p", postcodeCompact ?? ""),
         ]
         if composite.contains(where: { !$0.value.isEmpty }) {
-            filters["record"] = encoder("record").bloom(tagged: composite, parameters: schema.bloom, salt: salt)
+            filters["record"] = encoder("record").bloom(tagged: composite, parameters: bloom, salt: salt)
         }
 
         // NHS number and other identifiers.
@@ -207,7 +215,9 @@ public final class RecordEncoder {
             return .failure(RowRejection("no usable identifier: name, date of birth, NHS number and postcode are all empty or unusable"))
         }
 
-        let reference = reference(forRecordID: id)
+        if !hardener.isIdentity {
+            for (purpose, filter) in filters { filters[purpose] = hardener.finish(filter, purpose: purpose, reference: reference) }
+        }
         var payload: [PayloadTier: [UInt8]] = [:]
         for (tier, columns) in tierIndices {
             let present = columns.filter { !fields[$0.index].isEmpty }
@@ -223,6 +233,12 @@ public final class RecordEncoder {
         }
         return .success(EncodedRecord(reference: reference, ageBand: ageBand, tokens: tokens, filters: filters, payload: payload))
     }
+
+    /// The tokens ``Hardening/saltNameTokens`` salts with the birth year.
+    static let nameTokens: Set<String> = [
+        TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.middle, TokenName.surname,
+        TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
+    ]
 
     /// Nickname and spelling-family canonical forms of a first name (the name itself if it has none).
     private func canonicalGiven(_ name: String) -> [String] {

@@ -48,14 +48,68 @@ public struct ColumnRole: Sendable, Hashable, Codable {
     public init(ignoring column: String) { self.column = column }
 }
 
-/// Hardening applied to Bloom filters (see docs/threat-model.md once issue 9 measures them).
+/// Hardening applied to Bloom filters (and, with ``saltNameTokens``, to the name tokens); measured
+/// against the published attacks in docs/privacy.md.
+///
+/// Every setting added after the first schema version is optional: a schema without it decodes
+/// with the setting off, encodes without it, and keeps its digest.
 public struct Hardening: Sendable, Hashable, Codable {
     /// Salt every filter position with the record's birth year, so equal names in different
     /// birth years give unrelated filters (Niedermeyer et al. 2014; weakens frequency attacks).
     public var saltWithBirthYear: Bool
+    /// XOR-fold every filter (Schnell, Borgs and Encarnação 2016): it is built at twice `bloom.bits`
+    /// and its two halves are XORed, so a stored bit no longer says which q-gram set it. Absent: off.
+    public var xorFold: Bool?
+    /// Randomised response on every filter bit (BLIP, Schnell and Borgs 2016): each bit is flipped
+    /// with probability 1 / (1 + e^ε). The flips are keyed by the linkage key and the record, so
+    /// re-tokenising a record gives the same filter (no averaging across uploads). Absent: off.
+    public var flipEpsilon: Double?
+    /// Send only the record-level composite filter (`record`), not the field-level `given`,
+    /// `surname` and `address` filters. Absent: both are sent.
+    public var recordFilterOnly: Bool?
+    /// Salt the name tokens (`given`, `given.canonical`, `given.phonetic`, `middle`, `surname`,
+    /// `surname.part`, `surname.phonetic` and the name-based blocking keys) with the birth year, so
+    /// the hub no longer sees one histogram per name field. Two records agree on a name token only
+    /// if their birth years agree too. Absent: off.
+    public var saltNameTokens: Bool?
 
-    /// No hardening.
-    public init(saltWithBirthYear: Bool = false) { self.saltWithBirthYear = saltWithBirthYear }
+    /// No hardening unless asked for.
+    public init(
+        saltWithBirthYear: Bool = false, xorFold: Bool? = nil, flipEpsilon: Double? = nil, recordFilterOnly: Bool? = nil,
+        saltNameTokens: Bool? = nil
+    ) {
+        self.saltWithBirthYear = saltWithBirthYear
+        self.xorFold = xorFold
+        self.flipEpsilon = flipEpsilon
+        self.recordFilterOnly = recordFilterOnly
+        self.saltNameTokens = saltNameTokens
+    }
+
+    /// The probability that BLIP flips a bit, or nil when it is off.
+    public var flipProbability: Double? {
+        flipEpsilon.map { 1 / (1 + exp($0)) }
+    }
+
+    /// Throws if a setting cannot be used with `bloom`.
+    public func validate(bloom: BloomParameters) throws(TokenisationError) {
+        if let flipEpsilon {
+            guard flipEpsilon.isFinite, flipEpsilon > 0 else { throw .invalidSchema("hardening flipEpsilon must be a positive number") }
+        }
+        if xorFold == true, bloom.bits > 32_768 {
+            throw .invalidSchema("an XOR-folded filter is built at twice bloom bits, so bits can be at most 32768")
+        }
+    }
+
+    /// The digest text of the settings after `salt-birth-year`: empty for every setting off, so
+    /// schemas written before these settings existed keep their digests.
+    var digestSuffix: String {
+        var text = ""
+        if xorFold == true { text += "|xor-fold=true" }
+        if let flipEpsilon { text += "|flip-epsilon=\(flipEpsilon)" }
+        if recordFilterOnly == true { text += "|record-filter-only=true" }
+        if saltNameTokens == true { text += "|salt-name-tokens=true" }
+        return text
+    }
 }
 
 /// The linkage schema: which column is which, and how identifiers are encoded.
@@ -102,6 +156,7 @@ public struct LinkageSchema: Sendable, Hashable, Codable {
             throw .invalidSchema("schema version \(version) is not known to this build (it reads \(Self.currentVersion))")
         }
         try bloom.validate()
+        try hardening.validate(bloom: bloom)
         for role in columns where role.field != nil && role.tier != nil {
             throw .invalidSchema("column '\(role.column)' is both an identifier and a payload tier; choose one")
         }
@@ -124,7 +179,7 @@ public struct LinkageSchema: Sendable, Hashable, Codable {
 
     /// Digest of how one field kind is encoded. Two batches can compare a field only if these agree.
     public func encodingDigest(for kind: FieldKind) -> String {
-        let text = "mashlink-field-encoding-v1|\(kind.rawValue)|bloom=\(bloom.bits),\(bloom.hashes),\(bloom.q)|salt-birth-year=\(hardening.saltWithBirthYear)|normalisation=\(RecordEncoder.normalisationVersion)"
+        let text = "mashlink-field-encoding-v1|\(kind.rawValue)|bloom=\(bloom.bits),\(bloom.hashes),\(bloom.q)|salt-birth-year=\(hardening.saltWithBirthYear)\(hardening.digestSuffix)|normalisation=\(RecordEncoder.normalisationVersion)"
         return Hex.encode(SHA256.hash(Array(text.utf8)))
     }
 
