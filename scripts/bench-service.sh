@@ -22,7 +22,7 @@ export MASHLINK_PASSPHRASE=bench-only-passphrase
 # A fresh extract from health (its whole extract again: a new batch) for the upload.
 "$bin/mashlink-agency" tokenise --input "$work/data/health.csv" --agency health --schema "$work/data/health.schema.json" \
   --linkage-key "$work/linkage.key" --signing-key "$work/health-signing.key" --hub-key "$work/hub-keys/hub-release.pub.pem" \
-  --output "$work/health-again.mlb" --rejects "$work/health-again.rejects.csv" --batch-date 2026-12-02 --quiet
+  --output "$work/health-again.mlb" --rejects "$work/health-again.rejects.csv" --batch-date 2026-12-01 --quiet
 "$bin/mashlink-hub" serve --database "sqlite://$work/hub.db" --keys "$work/hub-keys" --port "$port" >"$work/serve.log" 2>&1 &
 hub=$!
 trap 'kill $hub 2>/dev/null || true' EXIT

@@ -20,6 +20,10 @@ public actor DisclosureLog {
     private var tree: MerkleTree
     private var latest: String
     private var needsReload = false
+    /// One append at a time: an actor is re-entrant at each `await`, and an append that grew the
+    /// tree must commit before the next one reads the tree's size.
+    private var appending = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     /// The origin a hub uses unless configured otherwise: names the log by its key, so two hubs'
     /// logs never share a name.
@@ -83,6 +87,8 @@ public actor DisclosureLog {
     /// the log and the referral are unchanged) if the store refuses.
     @discardableResult
     public func append(_ entries: [LogEntry], referral: ReferralWrite? = nil) async throws(DisclosureError) -> [UInt64] {
+        if appending { await withCheckedContinuation { waiting.append($0) } } else { appending = true }
+        defer { if waiting.isEmpty { appending = false } else { waiting.removeFirst().resume() } }
         guard !needsReload else { throw .logTampered("an earlier append failed and the log could not be reloaded; reopen it") }
         // The tree grows in place (copying it would cost O(n) an append); if the store refuses,
         // it is rebuilt from what the store holds.

@@ -17,6 +17,27 @@ extension StoreTests {
             return e
         }
 
+        @Test("concurrent appends (as a busy hub makes them) all commit, in one order, and the log verifies", arguments: Backends.all)
+        func concurrentAppends(_ backend: StoreBackend) async throws {
+            let (store, _) = try await Backends.fresh(backend)
+            let log = try await DisclosureLog.open(store: store, logKey: Ed25519.PrivateKey())
+            let indices = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+                for i in 0..<40 {
+                    group.addTask { try await log.append([Self.entry(.referralReceived, "user\(i)"), Self.entry(.referralMatched, "user\(i)")]) }
+                }
+                var all: [UInt64] = []
+                for try await i in group { all += i }
+                return all
+            }
+            #expect(indices.sorted() == Array(0..<80))
+            let stored = try await log.entries()
+            #expect(stored.count == 80)
+            let verifier = try NoteVerifier(verifierKey: log.verifierKey)
+            let report = Audit.verify(entries: stored.map(\.entry.canonicalBytes), checkpoint: await log.checkpoint, origin: log.origin, verifier: verifier)
+            #expect(report.checkpoint?.size == 80 && !report.findings.contains { $0.message.contains("root") || $0.message.contains("covers") }, "\(report.findings)")
+            await store.close()
+        }
+
         @Test("entries survive a reopen; receipts and consistency proofs verify offline with the public key alone", arguments: Backends.all)
         func appendReopenProve(_ backend: StoreBackend) async throws {
             let (store, url) = try await Backends.fresh(backend)
