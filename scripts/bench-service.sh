@@ -20,6 +20,7 @@ swift build -c release --product mashlink-agency >/dev/null
 bin=$(swift build -c release --show-bin-path)
 export MASHLINK_PASSPHRASE=bench-only-passphrase
 # A fresh extract from health (its whole extract again: a new batch) for the upload.
+rm -f "$work/health-again.mlb" "$work/health-again.rejects.csv"
 "$bin/mashlink-agency" tokenise --input "$work/data/health.csv" --agency health --schema "$work/data/health.schema.json" \
   --linkage-key "$work/linkage.key" --signing-key "$work/health-signing.key" --hub-key "$work/hub-keys/hub-release.pub.pem" \
   --output "$work/health-again.mlb" --rejects "$work/health-again.rejects.csv" --batch-date 2026-12-01 --quiet
