@@ -368,26 +368,8 @@ public struct PatternMiningAttack: Sendable {
         var patterns: [Pattern] = []
         for seed in order where !covered[seed] {
             guard counts[seed] >= minimum, patterns.count < maxPatterns else { break }
-            var set = cols[seed]
-            var size = counts[seed]
-            var positions = [seed]
-            var taken = [Bool](repeating: false, count: cols.count)
-            taken[seed] = true
-            while positions.count < bloom.hashes {
-                var best = -1, bestCount = -1
-                for q in order {
-                    if counts[q] <= bestCount { break }
-                    if taken[q] { continue }
-                    let c = set.intersectionCount(cols[q])
-                    if c > bestCount { bestCount = c; best = q }
-                }
-                guard best >= 0, bestCount >= minimum else { break }
-                if positions.count >= enough && bestCount * 2 < size { break }
-                set = set.intersection(cols[best])
-                size = bestCount
-                positions.append(best)
-                taken[best] = true
-            }
+            let (positions, set, size) = Self.grow(
+                seed: seed, among: order, columns: cols, counts: counts, length: bloom.hashes, enough: enough, minimum: minimum)
             covered[seed] = true
             guard positions.count >= enough, size >= minimum else { continue }
             // The same q-gram reached from another seed: keep the first.
