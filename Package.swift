@@ -215,6 +215,7 @@ let package = Package(
             dependencies: [
                 "Disclosure",
                 "HubClient",
+                "HubLinking",
                 "Normalisation",
                 "Workflow",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

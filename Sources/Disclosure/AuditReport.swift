@@ -1,4 +1,5 @@
 import Foundation
+import Tokenisation
 
 /// The DPO's report over a verified log: who saw what, when and why, with counts and decision
 /// times, for a period. Built from entries alone (no identifier is in them to show).
@@ -33,7 +34,6 @@ public struct DisclosureReport: Sendable, Codable {
     public init(entries: [LogEntry], audit: AuditReport, from: String, to: String) {
         self.from = from
         self.to = to
-        let parser = ISO8601DateFormatter()
         func inPeriod(_ at: String) -> Bool { let day = String(at.prefix(10)); return day >= from && day <= to }
         var status: [String: String] = [:]
         for e in entries where e.kind == .releaseCompleted || e.kind == .releaseVoided {
@@ -55,7 +55,7 @@ public struct DisclosureReport: Sendable, Codable {
         var received: [String: Date] = [:], hours: [Double] = []
         var due: [String: (priority: String, due: String)] = [:], decidedLate: [String: (Int, Int)] = [:]
         for e in entries {
-            guard let t = parser.date(from: e.at) else { continue }
+            guard let t = Timestamps.date(e.at) else { continue }
             if e.kind == .referralReceived, received[e.referral] == nil {
                 received[e.referral] = t
                 if let p = e.priority, let d = e.due { due[e.referral] = (p, d) }

@@ -74,11 +74,7 @@ public struct LogEntry: Sendable, Hashable, Codable {
     }
 
     /// The time now, as entries record it.
-    public static func now() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: Date())
-    }
+    public static func now() -> String { Timestamps.now() }
 
     /// The canonical bytes: JSON with keys sorted by their UTF-8 bytes, no white space, absent
     /// fields omitted, strings with only `"`, `\` and control characters escaped. Written

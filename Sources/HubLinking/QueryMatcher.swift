@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import HubStore
 public import Matching
 public import Tokenisation
@@ -22,16 +23,42 @@ public struct QueryMatch: Sendable, Hashable {
     public let tiers: Set<PayloadTier>
 }
 
+/// Where one or more referral queries spent their time, and how much they read: for the
+/// benchmark and for operators' metrics. Counts and durations only.
+public struct QueryProfile: Sendable {
+    public var model = Duration.zero, keys = Duration.zero, blockLookup = Duration.zero, batches = Duration.zero
+    public var candidateRead = Duration.zero, scoring = Duration.zero, clusters = Duration.zero
+    public var blockKeys = 0, blockMembers = 0, candidates = 0, cacheHits = 0, returned = 0
+
+    public init() {}
+
+    /// Adds `other`'s times and counts to these.
+    public mutating func add(_ other: QueryProfile) {
+        model += other.model; keys += other.keys; blockLookup += other.blockLookup; batches += other.batches
+        candidateRead += other.candidateRead; scoring += other.scoring; clusters += other.clusters
+        blockKeys += other.blockKeys; blockMembers += other.blockMembers; candidates += other.candidates; cacheHits += other.cacheHits
+        returned += other.returned
+    }
+}
+
 /// Matches one referral query (a tokenised subject) against the store's current records: the
 /// persisted blocking index finds candidates, the stored model and term counts score them, exactly
-/// as an incremental link scores a new record. Reads only candidate records; the model and term
-/// counts are decoded once per link run (they can be megabytes) and kept until the next.
-public actor QueryMatcher {
+/// as an incremental link scores a new record.
+///
+/// Queries run in parallel. The model and term counts are decoded once per link run (they can be
+/// megabytes), and decoded candidate records are kept in a bounded cache: a stored record never
+/// changes (a new extract is a new batch), and the broad blocks that most candidates come from are
+/// met again and again, so most of a query's reads are served from memory.
+public final class QueryMatcher: Sendable {
     private let store: any HubStore
-    private var cached: (generation: Int, scorer: Scorer)?
+    private let scorerCache = Mutex<(generation: Int, scorer: Scorer)?>(nil)
+    private let records: RecordCache
 
-    /// A matcher over `store`.
-    public init(store: any HubStore) { self.store = store }
+    /// A matcher over `store`, keeping up to `cachedRecords` decoded records (about 2 KB each).
+    public init(store: any HubStore, cachedRecords: Int = 50_000) {
+        self.store = store
+        records = RecordCache(capacity: cachedRecords)
+    }
 
     /// The linkage key id the store was last linked under (nil before the first link).
     public func linkageKeyID() async throws(HubLinkingError) -> String? {
@@ -40,45 +67,77 @@ public actor QueryMatcher {
 
     private func scorer() async throws(HubLinkingError) -> Scorer {
         guard let now = try await wrap({ () async throws(StoreError) in try await store.linkingGeneration() }) else { throw .notLinkedYet }
-        if let cached, cached.generation == now.generation { return cached.scorer }
+        if let cached = scorerCache.withLock({ $0 }), cached.generation == now.generation { return cached.scorer }
         guard let state = try await wrap({ () async throws(StoreError) in try await store.linkingState() }) else { throw .notLinkedYet }
         let model: MatchModel
         do { model = try JSONDecoder().decode(MatchModel.self, from: Data(state.model)) } catch {
             throw .corruptState("the stored model does not decode")
         }
         let scorer = Scorer(model: model, termFrequencies: try TermCountsCoding.decode(state.termCounts))
-        cached = (state.generation, scorer)
+        scorerCache.withLock { $0 = (state.generation, scorer) }
         return scorer
     }
 
     /// The current records in the match or possible band for `query`, best first.
     public func match(_ query: EncodedRecord, filterBits: Int) async throws(HubLinkingError) -> [QueryMatch] {
+        var profile = QueryProfile()
+        return try await match(query, filterBits: filterBits, profile: &profile)
+    }
+
+    /// As ``match(_:filterBits:)``, adding to `profile` where the time went and how many rows each
+    /// step read (counts only: nothing about the subject).
+    public func match(_ query: EncodedRecord, filterBits: Int, profile: inout QueryProfile) async throws(HubLinkingError) -> [QueryMatch] {
+        var lap = ContinuousClock.now
+        func mark(_ phase: WritableKeyPath<QueryProfile, Duration>) {
+            let now = ContinuousClock.now
+            profile[keyPath: phase] += now - lap
+            lap = now
+        }
         let scorer = try await scorer()
+        mark(\.model)
         let model = scorer.model
         let blocker = Blocker(filterBits: filterBits)
         let configuration = blocker.configuration
         var passOf: [Int64: String] = [:]
         for k in Set(blocker.keys(of: query)) { passOf[k.storageKey] = k.passFamily }
+        mark(\.keys)
         let lookup = try await wrap { () async throws(StoreError) in
             try await store.blockMembers(keys: Array(passOf.keys), maximumPerBatch: configuration.maximumBlockSize)
         }
+        mark(\.blockLookup)
         let current = try await wrap { () async throws(StoreError) in try await store.currentBatches() }
+        mark(\.batches)
         let agencyOf = Dictionary(uniqueKeysWithValues: current.map { ($0.batchID, $0.agency) })
-        var shared: [Int64: Int] = [:], sufficient = Set<Int64>()
+        var shared: [Int64: Int] = [:], sufficient = Set<Int64>(), batchOf: [Int64: String] = [:]
         for m in lookup.members where agencyOf[m.batchID] != nil {
             shared[m.recordID, default: 0] += 1
+            batchOf[m.recordID] = m.batchID
             if let pass = passOf[m.key], configuration.sufficientPasses.contains(pass) { sufficient.insert(m.recordID) }
         }
         let kept = shared.compactMap { configuration.keeps(sharedKeys: $0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
-        let candidates = try await wrap { () async throws(StoreError) in try await store.records(ids: kept) }
-        let profile = ComparisonProfile(query)
+        mark(\.keys)
+        var (candidates, missing) = records.lookup(kept, batchOf: batchOf)
+        if !missing.isEmpty {
+            let read = try await wrap { () async throws(StoreError) in try await store.records(ids: missing) }
+            records.insert(read)
+            candidates += read
+        }
+        mark(\.candidateRead)
+        let profileOfQuery = ComparisonProfile(query)
         var scored: [(StoredRecord, Double, ComparisonVector)] = []
         for c in candidates {
-            let v = Comparator.compare(profile, ComparisonProfile(c.record))
+            let v = Comparator.compare(profileOfQuery, ComparisonProfile(c.record))
             let score = scorer.score(query, c.record, v)
             if model.band(score) != .nonMatch { scored.append((c, score, v)) }
         }
+        mark(\.scoring)
         let clusters = try await wrap { () async throws(StoreError) in try await store.clusterMembers(of: scored.map(\.0.id)) }
+        mark(\.clusters)
+        profile.blockKeys += passOf.count
+        profile.blockMembers += lookup.members.count
+        profile.candidates += candidates.count
+        profile.cacheHits += candidates.count - missing.count
+        profile.returned += scored.count
         let clusterOf = Dictionary(clusters.map { ($0.recordID, $0.cluster) }, uniquingKeysWith: { a, _ in a })
         return scored.map { c, score, v in
             QueryMatch(
@@ -90,5 +149,54 @@ public actor QueryMatcher {
 
     private func wrap<T>(_ body: () async throws(StoreError) -> T) async throws(HubLinkingError) -> T {
         do { return try await body() } catch { throw .store(error) }
+    }
+}
+
+/// Decoded stored records by store id, bounded: two generations of at most half the capacity each
+/// (a lookup in the older one moves the record to the newer; when the newer fills, the older is
+/// dropped), so the records in use stay and the memory is capped. A hit must name the batch the
+/// index gave for the id, so an id reused after a purge can never return another batch's record.
+final class RecordCache: Sendable {
+    private struct Generations {
+        var young: [Int64: StoredRecord] = [:], old: [Int64: StoredRecord] = [:]
+    }
+    private let half: Int
+    private let state = Mutex(Generations())
+
+    init(capacity: Int) { half = max(0, capacity / 2) }
+
+    /// The cached records among `ids`, and the ids to read.
+    func lookup(_ ids: [Int64], batchOf: [Int64: String]) -> (found: [StoredRecord], missing: [Int64]) {
+        guard half > 0 else { return ([], ids) }
+        return state.withLock { s in
+            var found: [StoredRecord] = [], missing: [Int64] = []
+            found.reserveCapacity(ids.count)
+            for id in ids {
+                if let r = s.young[id], r.batchID == batchOf[id] {
+                    found.append(r)
+                } else if let r = s.old[id], r.batchID == batchOf[id] {
+                    found.append(r)
+                    Self.put(r, into: &s, half: half)
+                } else {
+                    missing.append(id)
+                }
+            }
+            return (found, missing)
+        }
+    }
+
+    /// Keeps `read`.
+    func insert(_ read: [StoredRecord]) {
+        guard half > 0 else { return }
+        state.withLock { s in for r in read { Self.put(r, into: &s, half: half) } }
+    }
+
+    private static func put(_ r: StoredRecord, into s: inout Generations, half: Int) {
+        if s.young.count >= half {
+            s.old = s.young
+            s.young = [:]
+            s.young.reserveCapacity(half)
+        }
+        s.young[r.id] = r
     }
 }

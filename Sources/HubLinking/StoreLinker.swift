@@ -71,7 +71,7 @@ public enum StoreLinker {
         let model = try encode(result.model)
         let newState = LinkingState(
             generation: 0, model: model, termCounts: TermCountsCoding.encode(result.termFrequencies),
-            linkageKeyID: current[0].header.linkageKeyID, trainedAt: ISO8601DateFormatter().string(from: Date()))
+            linkageKeyID: current[0].header.linkageKeyID, trainedAt: Timestamps.now())
         clock.lap("indexing")
         try await wrap { () async throws(StoreError) in
             try await store.saveLinks(LinkRun(

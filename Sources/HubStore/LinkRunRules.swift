@@ -50,13 +50,6 @@ enum LinkRunRules {
         return BlockLookup(members: members, oversized: oversized)
     }
 
-    /// Each batch's Bloom-filter length, from its stored header JSON.
-    static func bloomBits(_ headers: [(String, String)]) throws(StoreError) -> [String: Int] {
-        var bits: [String: Int] = [:]
-        for (id, json) in headers { bits[id] = try JSONCoding.header(json).bloom.bits }
-        return bits
-    }
-
     /// Decodes a stored line with its batch's Bloom-filter length.
     static func decode(id: Int64, batchID: String, line: [UInt8], bloomBits: Int) throws(StoreError) -> StoredRecord {
         do { return StoredRecord(id: id, batchID: batchID, record: try RecordLineCodec.decode(line, bloomBits: bloomBits)) } catch {

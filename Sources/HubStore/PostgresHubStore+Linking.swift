@@ -35,7 +35,7 @@ extension PostgresHubStore {
             for try await (id, header, linked) in rows.decode((String, String, String?).self) { out.append((id, header, linked != nil)) }
             return out
         }
-        return try rows.map { (id, json, linked) throws(StoreError) in CurrentBatch(batchID: id, header: try JSONCoding.header(json), linked: linked) }
+        return try rows.map { (id, json, linked) throws(StoreError) in CurrentBatch(batchID: id, header: try caches.header(json), linked: linked) }
     }
 
     /// Bloom-filter length of every batch, to decode its records.
@@ -45,7 +45,7 @@ extension PostgresHubStore {
             for try await row in try await client.query("SELECT batch_id, header FROM batches", logger: logger).decode((String, String).self) { out.append(row) }
             return out
         }
-        return try LinkRunRules.bloomBits(headers)
+        return try caches.bloomBits(headers)
     }
 
     public func records(inBatch batchID: String) async throws(StoreError) -> [StoredRecord] {

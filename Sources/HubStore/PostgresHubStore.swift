@@ -12,6 +12,7 @@ public final class PostgresHubStore: HubStore {
     let client: PostgresClient
     private let runner: Task<Void, Never>
     let logger: Logger
+    let caches = StoreCaches()
 
     /// Connects to `url` (`postgres://USER:PASSWORD@HOST[:PORT]/DATABASE[?sslmode=…&sslrootcert=…]`)
     /// and runs pending migrations; refuses a database written by a newer mashlink. TLS is off by
@@ -92,7 +93,7 @@ public final class PostgresHubStore: HubStore {
             }
             return rows
         }
-        return try rows.map { (name, pem) throws(StoreError) in try RegisteredAgency(name: name, pem: pem) }
+        return try rows.map { (name, pem) throws(StoreError) in try caches.agency(name, pem: pem) }
     }
 
     public func ingest(batchAt path: String) async throws(StoreError) -> IngestReceipt {

@@ -25,7 +25,7 @@ extension SQLiteHubStore {
                 ($0[0] as String, $0[1] as String, ($0[2] as String?) != nil)
             }
         }
-        return try rows.map { (id, json, linked) throws(StoreError) in CurrentBatch(batchID: id, header: try JSONCoding.header(json), linked: linked) }
+        return try rows.map { (id, json, linked) throws(StoreError) in CurrentBatch(batchID: id, header: try caches.header(json), linked: linked) }
     }
 
     /// Bloom-filter length of every batch, to decode its records.
@@ -33,7 +33,7 @@ extension SQLiteHubStore {
         let headers = try await read { db in
             try Row.fetchAll(db, sql: "SELECT batch_id, header FROM batches").map { ($0[0] as String, $0[1] as String) }
         }
-        return try LinkRunRules.bloomBits(headers)
+        return try caches.bloomBits(headers)
     }
 
     public func records(inBatch batchID: String) async throws(StoreError) -> [StoredRecord] {

@@ -8,6 +8,7 @@ import Tokenisation
 public final class SQLiteHubStore: HubStore {
     public let backend = StoreBackend.sqlite
     let pool: DatabasePool
+    let caches = StoreCaches()
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations; refuses a
     /// database written by a newer mashlink.
@@ -63,7 +64,7 @@ public final class SQLiteHubStore: HubStore {
 
     public func agencies() async throws(StoreError) -> [RegisteredAgency] {
         let rows = try await read { db in try Row.fetchAll(db, sql: "SELECT name, signing_key_pem FROM agencies ORDER BY name").map { ($0[0] as String, $0[1] as String) } }
-        return try rows.map { (name, pem) throws(StoreError) in try RegisteredAgency(name: name, pem: pem) }
+        return try rows.map { (name, pem) throws(StoreError) in try caches.agency(name, pem: pem) }
     }
 
     public func ingest(batchAt path: String) async throws(StoreError) -> IngestReceipt {
@@ -153,10 +154,3 @@ enum StoreInvariants {
     }
 }
 
-extension RegisteredAgency {
-    init(name: String, pem: String) throws(StoreError) {
-        do { self.init(name: name, signingKey: try Ed25519.PublicKey(pemRepresentation: pem)) } catch {
-            throw .database("the signing key stored for agency \(name) does not decode; run mashlink-hub check")
-        }
-    }
-}

@@ -29,7 +29,7 @@ public enum QueryTokeniser {
         case .failure(let rejection): throw .unusableInput("the referral subject cannot be tokenised: \(rejection.reason)")
         }
         let batchHeader = BatchHeader(
-            batchID: queryID, agency: agency, createdAt: ISO8601DateFormatter().string(from: Date()), batchDate: date.iso8601,
+            batchID: queryID, agency: agency, createdAt: Timestamps.now(), batchDate: date.iso8601,
             linkageKeyID: linkageKey.keyID, signingKeyID: signingKey.publicKey.keyID, hubReleaseKeyID: "",
             schema: querySchema, format: BatchHeader.queryFormatName)
         let writer = try BatchWriter(path: path, header: batchHeader, signingKey: signingKey)

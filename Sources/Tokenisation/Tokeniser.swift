@@ -154,11 +154,7 @@ public enum Tokeniser {
         do { return try reader.next() } catch { throw .unusableInput(error.description) }
     }
 
-    private static func timestamp() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: Date())
-    }
+    private static func timestamp() -> String { Timestamps.now() }
 
     /// Today's date in UTC, as a ``CalendarDate``.
     public static func today() -> CalendarDate {

@@ -1,6 +1,7 @@
 public import Foundation
 public import HubStore
 import LinkCrypto
+import Tokenisation
 
 /// Login, sessions and lockout. A session's token is random (256 bits), handed to the person once
 /// and stored only as its SHA-256; so is its CSRF token. Sessions expire and can be revoked.
@@ -139,12 +140,8 @@ public struct Sessions: Sendable {
 /// Times as the workflow and the disclosure log write them: `YYYY-MM-DDTHH:MM:SSZ`.
 public enum LogTimes {
     /// `date` in the log's form.
-    public static func string(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: date)
-    }
+    public static func string(_ date: Date) -> String { Timestamps.string(date) }
 
     /// The date a log-form time names.
-    public static func date(_ s: String) -> Date? { ISO8601DateFormatter().date(from: s) }
+    public static func date(_ s: String) -> Date? { Timestamps.date(s) }
 }

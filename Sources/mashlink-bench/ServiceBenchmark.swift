@@ -31,26 +31,8 @@ struct ServiceBenchmark: AsyncParsableCommand {
         let passphrase = ProcessInfo.processInfo.environment["MASHLINK_PASSPHRASE"] ?? ""
         let signer = try Ed25519.PrivateKey(keyFile: try PassphraseKeyFile.read(fromPath: signingKey), passphrase: passphrase)
         let linkage = try LinkageKey(keyFile: try PassphraseKeyFile.read(fromPath: linkageKey), passphrase: passphrase)
-        let linkageSchema = try LinkageSchema.decode(try Data(contentsOf: URL(fileURLWithPath: schema)))
-
-        // The subjects: rows of the agency's own extract, as a practitioner would type them.
-        let count = rate * duration
-        var reader = try CSVReader(path: input)
-        let header = reader.header
-        var rows: [[String]] = []
-        while let row = try reader.next()?.fields, rows.count < count * 3 { rows.append(row) }
-        var generator = SystemRandomNumberGenerator()
-        rows.shuffle(using: &generator)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mashlink-bench-queries-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        var queries: [[UInt8]] = []
-        for row in rows where queries.count < count {
-            let subject = linkageSchema.subject(fromRow: row, header: header)
-            let path = (dir as NSString).appendingPathComponent("\(queries.count).mlq")
-            guard (try? QueryTokeniser.write(subject: subject, to: path, agency: agency, schema: linkageSchema, linkageKey: linkage, signingKey: signer, date: Tokeniser.today())) != nil else { continue }
-            queries.append(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
-        }
+        let queries = try ReferralQueries.make(
+            count: rate * duration, input: input, schema: schema, agency: agency, linkageKey: linkage, signingKey: signer)
         print("service: \(queries.count) signed referral queries made; driving \(rate)/s for \(duration) s at \(url)")
 
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)))

@@ -4,8 +4,9 @@
 /// which is what makes reading a million stored records (ingest verification, linking) cheap.
 /// Returns nil for anything it does not recognise; the caller falls back to the general path.
 enum CanonicalRecordDecoder {
-    /// Names that occur in lines, interned so that decoding a name does not allocate a string.
-    private static let names: [[UInt8]: String] = {
+    /// Names that occur in lines, interned so that decoding a name allocates nothing: by byte
+    /// length, each with its bytes and its string.
+    private static let namesByLength: [[([UInt8], String)]] = {
         let tokens = [
             TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.middle, TokenName.surname,
             TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth,
@@ -13,9 +14,12 @@ enum CanonicalRecordDecoder {
             TokenName.nhs, TokenName.other, TokenName.blockSurnameYear, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
         ]
         let all = Set(tokens + ["given", "surname", "address", "record"] + PayloadTier.allCases.map(\.rawValue))
-        return Dictionary(uniqueKeysWithValues: all.map { (Array($0.utf8), $0) })
+        var table = [[([UInt8], String)]](repeating: [], count: (all.map(\.utf8.count).max() ?? 0) + 1)
+        for name in all.sorted() { table[name.utf8.count].append((Array(name.utf8), name)) }
+        return table
     }()
 
+    /// Base64 digit values; 0xff for a byte that is not a digit.
     private static let base64: [UInt8] = {
         var table = [UInt8](repeating: 0xff, count: 256)
         for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { table[Int(c)] = UInt8(i) }
@@ -31,6 +35,8 @@ enum CanonicalRecordDecoder {
         let bytes: ArraySlice<UInt8>
         var p: Int
         let end: Int
+        let digits = CanonicalRecordDecoder.base64
+        let names = CanonicalRecordDecoder.namesByLength
 
         init(bytes: ArraySlice<UInt8>) {
             self.bytes = bytes
@@ -67,32 +73,57 @@ enum CanonicalRecordDecoder {
 
         mutating func name() -> String? {
             guard let r = quoted() else { return nil }
-            let key = Array(bytes[r])
-            return CanonicalRecordDecoder.names[key] ?? String(decoding: key, as: UTF8.self)
+            if r.count < names.count {
+                search: for (key, name) in names[r.count] {
+                    for i in 0..<key.count where bytes[r.lowerBound + i] != key[i] { continue search }
+                    return name
+                }
+            }
+            return String(decoding: bytes[r], as: UTF8.self)
+        }
+
+        /// The decoded length of the canonical base64 run `r` (nil if it cannot be one).
+        func decodedCount(_ r: Range<Int>) -> Int? {
+            guard r.count % 4 == 0 else { return nil }
+            var padding = 0
+            if r.count > 0, bytes[r.upperBound - 1] == 0x3d { padding += 1 }
+            if r.count > 1, bytes[r.upperBound - 2] == 0x3d { padding += 1 }
+            return r.count / 4 * 3 - padding
+        }
+
+        /// Decodes the canonical base64 run `r` of decoded length `n`, handing each byte and its
+        /// offset to `emit`; false if a digit is invalid or the padding bits are not zero.
+        func decodeBase64(_ r: Range<Int>, count n: Int, _ emit: (Int, UInt8) -> Void) -> Bool {
+            var i = r.lowerBound, o = 0
+            while i < r.upperBound {
+                let a = digits[Int(bytes[i])], b = digits[Int(bytes[i + 1])]
+                let c = o + 1 < n ? digits[Int(bytes[i + 2])] : 0
+                let d = o + 2 < n ? digits[Int(bytes[i + 3])] : 0
+                guard (a | b | c | d) & 0xc0 == 0 else { return false }
+                emit(o, a << 2 | b >> 4)
+                if o + 1 < n { emit(o + 1, b << 4 | c >> 2) } else if b & 0x0f != 0 { return false }
+                if o + 2 < n { emit(o + 2, c << 6 | d) } else if o + 1 < n, c & 0x03 != 0 { return false }
+                i += 4
+                o += 3
+            }
+            return true
         }
 
         /// A quoted canonical base64 string, decoded.
         mutating func base64() -> [UInt8]? {
-            guard let r = quoted(), r.count % 4 == 0 else { return nil }
-            let table = CanonicalRecordDecoder.base64
-            var padding = 0
-            if r.count > 0, bytes[r.upperBound - 1] == 0x3d { padding += 1 }
-            if r.count > 1, bytes[r.upperBound - 2] == 0x3d { padding += 1 }
-            var out = [UInt8]()
-            out.reserveCapacity(r.count / 4 * 3 - padding)
-            var i = r.lowerBound
-            while i < r.upperBound {
-                let last = i + 4 == r.upperBound
-                let a = table[Int(bytes[i])], b = table[Int(bytes[i + 1])]
-                let c = last && padding == 2 ? 0 : table[Int(bytes[i + 2])]
-                let d = last && padding >= 1 ? 0 : table[Int(bytes[i + 3])]
-                guard a | b | c | d != 0xff, (a | b | c | d) & 0xc0 == 0 else { return nil }
-                out.append(a << 2 | b >> 4)
-                if !(last && padding == 2) { out.append(b << 4 | c >> 2) } else if b & 0x0f != 0 { return nil }
-                if !(last && padding >= 1) { out.append(c << 6 | d) } else if padding == 1, c & 0x03 != 0 { return nil }
-                i += 4
-            }
+            guard let r = quoted(), let n = decodedCount(r) else { return nil }
+            var out = [UInt8](repeating: 0, count: n)
+            guard decodeBase64(r, count: n, { out[$0] = $1 }) else { return nil }
             return out
+        }
+
+        /// A quoted canonical base64 string, decoded straight into little-endian 64-bit words
+        /// (a Bloom filter's serialised form); nil unless it is a whole number of words.
+        mutating func base64Words() -> [UInt64]? {
+            guard let r = quoted(), let n = decodedCount(r), n > 0, n % 8 == 0 else { return nil }
+            var words = [UInt64](repeating: 0, count: n / 8)
+            guard decodeBase64(r, count: n, { words[$0 >> 3] |= UInt64($1) << UInt64(($0 & 7) * 8) }) else { return nil }
+            return words
         }
 
         mutating func record(bloomBits: Int) -> EncodedRecord? {
@@ -106,7 +137,7 @@ enum CanonicalRecordDecoder {
             guard expect("\"f\":{") else { return nil }
             if !byte(UInt8(ascii: "}")) {
                 repeat {
-                    guard let n = name(), byte(UInt8(ascii: ":")), let b = base64(), let f = BloomFilter(bytes: b), f.bitCount == bloomBits else { return nil }
+                    guard let n = name(), byte(UInt8(ascii: ":")), let w = base64Words(), let f = BloomFilter(words: w), f.bitCount == bloomBits else { return nil }
                     filters[n] = f
                 } while byte(UInt8(ascii: ","))
                 guard byte(UInt8(ascii: "}")) else { return nil }
@@ -125,6 +156,7 @@ enum CanonicalRecordDecoder {
             else { return nil }
             let reference = String(decoding: bytes[r], as: UTF8.self)
             var tokens: [String: [Token]] = [:]
+            tokens.reserveCapacity(24)
             guard expect(",\"t\":{") else { return nil }
             if !byte(UInt8(ascii: "}")) {
                 repeat {

@@ -29,6 +29,14 @@ public struct BloomFilter: Sendable, Hashable {
         popcount = words.reduce(0) { $0 + $1.nonzeroBitCount }
     }
 
+    /// A filter from its words (least significant bit of word 0 first).
+    public init?(words: [UInt64]) {
+        guard !words.isEmpty else { return nil }
+        self.words = words
+        bitCount = words.count * 64
+        popcount = words.reduce(0) { $0 + $1.nonzeroBitCount }
+    }
+
     /// Sets bit `position` (taken modulo the length).
     public mutating func set(_ position: Int) {
         let p = position % bitCount
