@@ -4,6 +4,7 @@ import Foundation
 import HubLinking
 import HubStore
 import LinkCrypto
+import Matching
 import Tokenisation
 import Workflow
 
@@ -48,7 +49,7 @@ struct QueryBenchmark: AsyncParsableCommand {
         let signerKey = signer.publicKey
 
         // The matcher alone, phase by phase (the first query also decodes the model: left out).
-        var profile = QueryProfile(), totals: [Double] = []
+        var profile = QueryProfile(), totals: [Double] = [], candidates: [Int] = [], members: [Int] = []
         for (i, path) in paths.enumerated() {
             let reader = try BatchReader(path: path, expectedSigner: signerKey, format: BatchHeader.queryFormatName)
             guard let record = try reader.next() else { continue }
@@ -58,6 +59,8 @@ struct QueryBenchmark: AsyncParsableCommand {
             if i == 0 { continue }
             totals.append(ServiceBenchmark.seconds(ContinuousClock.now - t0))
             profile.add(one)
+            candidates.append(one.candidates)
+            members.append(one.blockMembers)
         }
         let n = Double(totals.count)
         func ms(_ d: Duration) -> String { String(format: "%.2f", ServiceBenchmark.seconds(d) / n * 1000) }
@@ -66,6 +69,32 @@ struct QueryBenchmark: AsyncParsableCommand {
         print(String(format: "  mean rows per query: %.1f block keys, %.1f block members, %.1f candidates (%.0f%% from the cache), %.2f returned",
                      Double(profile.blockKeys) / n, Double(profile.blockMembers) / n, Double(profile.candidates) / n,
                      100 * Double(profile.cacheHits) / Double(max(1, profile.candidates)), Double(profile.returned) / n))
+
+        candidates.sort()
+        members.sort()
+        func p(_ v: [Int], _ q: Double) -> Int { v.isEmpty ? 0 : v[min(v.count - 1, Int(Double(v.count) * q))] }
+        print("  candidates a query: p50 \(p(candidates, 0.5)), p90 \(p(candidates, 0.9)), p99 \(p(candidates, 0.99)), max \(candidates.last ?? 0); block members p50 \(p(members, 0.5)), p99 \(p(members, 0.99)), max \(members.last ?? 0)")
+
+        // Which blocking passes the candidates come from (a candidate counts once for each pass it meets in).
+        var byPass: [String: Int] = [:], onlyPass: [String: Int] = [:]
+        for path in paths.prefix(300) {
+            let reader = try BatchReader(path: path, expectedSigner: signerKey, format: BatchHeader.queryFormatName)
+            guard let record = try reader.next() else { continue }
+            let blocker = Blocker(filterBits: reader.header.bloom.bits)
+            var passOf: [Int64: String] = [:]
+            for k in Set(blocker.keys(of: record)) { passOf[k.storageKey] = k.passFamily.hasPrefix("lsh") ? "lsh" : k.passFamily }
+            let lookup = try await store.blockMembers(keys: Array(passOf.keys), maximumPerBatch: blocker.configuration.maximumBlockSize)
+            var passes: [Int64: Set<String>] = [:]
+            for m in lookup.members { passes[m.recordID, default: []].insert(passOf[m.key] ?? "?") }
+            for (_, set) in passes {
+                for pass in set { byPass[pass, default: 0] += 1 }
+                if set.count == 1, let only = set.first { onlyPass[only, default: 0] += 1 }
+            }
+        }
+        let sampled = Double(min(300, paths.count))
+        print("  candidates a query by pass (mean; in brackets, met in that pass alone): " + byPass.sorted { $0.value > $1.value }.map {
+            String(format: "%@ %.1f (%.1f)", $0.key, Double($0.value) / sampled, Double(onlyPass[$0.key] ?? 0) / sampled)
+        }.joined(separator: ", "))
 
         // Whole referrals: verify, match and log (durable), as the service does for each POST.
         guard let keys else { return }
