@@ -31,6 +31,48 @@ struct ReleasePolicyTests {
         }
     }
 
+    /// The brief's table, written out here on its own: what each threshold may release, and for whom.
+    static let brief: [Threshold: (tiers: Set<PayloadTier>, for: AgeBand?)] = [
+        .none: ([], nil), .earlyHelp: ([], nil), .childInNeed: ([.cin], .child), .childProtection: ([.cin, .cp], .child),
+        .adultSafeguarding: ([.s42], .adult),
+    ]
+
+    @Test("every threshold × age band × recorded reason × link standing × tiers held gives the brief's outcome", arguments: Threshold.allCases)
+    func everyCombination(_ threshold: Threshold) throws {
+        let (allowed, forAge) = try #require(Self.brief[threshold])
+        var releases = 0, refusals = 0
+        for age in [AgeBand.child, .adult, nil] {
+            for reason in [nil, "  ", "care leaver, open plan"] {
+                for link in [LinkStanding.match, .confirmedByPerson, .possible, .rejected] {
+                    for mask in 0..<(1 << PayloadTier.allCases.count) {
+                        let held = Set(PayloadTier.allCases.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element))
+                        var expected: [ReleaseRefusal] = []
+                        if allowed.isEmpty { expected.append(.thresholdReleasesNothing(threshold)) }
+                        if link == .possible { expected.append(.linkNotConfirmed) }
+                        if link == .rejected { expected.append(.linkRejected) }
+                        let fits = forAge == nil || forAge == age
+                        let recorded = reason.map { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? false
+                        if !fits, !recorded { expected.append(.ageBandMismatch(threshold, age)) }
+                        let tiers = allowed.intersection(held)
+                        if !allowed.isEmpty, tiers.isEmpty { expected.append(.noTierAvailable(threshold)) }
+                        let got = ReleasePolicy.decide(request(threshold, link: link, age: age, reason: reason, tiers: held))
+                        if expected.isEmpty {
+                            releases += 1
+                            #expect(got == .release(tiers: tiers.sorted(), lawfulBasis: threshold.policy.lawfulBasis, mismatchReason: fits ? nil : reason),
+                                    "\(threshold) age \(String(describing: age)) reason \(String(describing: reason)) link \(link) held \(held.sorted())")
+                        } else {
+                            refusals += 1
+                            #expect(got == .refuse(expected), "\(threshold) age \(String(describing: age)) reason \(String(describing: reason)) link \(link) held \(held.sorted())")
+                        }
+                    }
+                }
+            }
+        }
+        // Every combination was decided one way or the other, and a statutory threshold releases in some.
+        #expect(releases + refusals == 3 * 3 * 4 * 8)
+        #expect((releases > 0) == !allowed.isEmpty)
+    }
+
     @Test("no further action and early help release nothing")
     func nonStatutory() {
         for t in [Threshold.none, .earlyHelp] {
