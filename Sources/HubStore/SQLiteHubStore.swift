@@ -20,6 +20,10 @@ public final class SQLiteHubStore: HubStore {
                 // Up to 128 MiB of page cache a connection (grown only as used): a large batch's
                 // index pages stay in memory instead of spilling to the WAL while the ingest runs.
                 try db.execute(sql: "PRAGMA cache_size = -131072")
+                // Reads through a memory map (up to the library's limit, 2 GiB on Debian's build)
+                // instead of a read system call and a copy a page: a referral query reads a few
+                // hundred scattered records.
+                try db.execute(sql: "PRAGMA mmap_size = 2147418112")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch { throw .database("cannot open the SQLite database at \(path)") }
