@@ -39,7 +39,7 @@ public enum SchemaSuggestion {
                 roles.append(ColumnRole(ignoring: column))
             }
         }
-        return LinkageSchema(columns: roles)
+        return LinkageSchema(columns: roles, hardening: .standard)
     }
 
     private static func tier(of column: String) -> PayloadTier? {
