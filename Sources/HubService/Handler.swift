@@ -214,10 +214,15 @@ final class UploadHasher: @unchecked Sendable {
 }
 
 /// Security headers on every response: a strict Content-Security-Policy, no sniffing, no framing,
-/// no referrer, no caching of anything personal.
+/// no referrer, no caching of anything personal. The router's own refusals (no such route) are
+/// thrown past the handlers as errors; they are turned into their responses here so that they
+/// carry the headers too.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
+        var response: Response
+        do { response = try await next(request, context) } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
         response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"

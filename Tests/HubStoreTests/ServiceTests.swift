@@ -403,6 +403,11 @@ extension StoreTests {
                 // Every response carries the security headers.
                 let health = try await c.call(.get, "/health")
                 #expect(health.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                // The router's own 404 too.
+                let missing = try await c.call(.get, "/no-such-page")
+                #expect(missing.status == .notFound)
+                #expect(missing.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                #expect(missing.headers[.cacheControl] == "no-store")
             }
             await fixture.store.close()
         }
