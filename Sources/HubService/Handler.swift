@@ -50,6 +50,13 @@ struct Handler: Sendable {
         return try await s.sessions.authenticate(token: String(header.dropFirst("Bearer ".count)))
     }
 
+    /// True when the request carries the configured metrics scrape token (compared in constant
+    /// time, by digest). Grants `/metrics` and nothing else.
+    func isMetricsScraper(_ request: Request) -> Bool {
+        guard let expected = s.metricsTokenDigest, let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        return ConstantTime.equal(SHA256.hash(Array(header.dropFirst("Bearer ".count).utf8)), expected)
+    }
+
     /// The person behind the request, who must have `capability`.
     func person(_ request: Request, _ capability: Capability) async throws(WorkflowError) -> Sessions.Principal {
         let p = try await principal(request)

@@ -23,6 +23,9 @@ public struct HubServices: Sendable {
     public let spoolDirectory: String
     /// The largest upload accepted, in bytes.
     public var maximumUpload = 4 << 30
+    /// SHA-256 of the bearer token a metrics scraper (Prometheus) presents for `/metrics`, if one is
+    /// configured: a scraper cannot log in, and an operator's session should not live in its config.
+    public var metricsTokenDigest: [UInt8]?
 
     /// Makes the services.
     public init(
@@ -71,7 +74,7 @@ public enum HubAPI {
         router.get("/health") { _, _ in try await handler.run { try await handler.health() } }
         router.get("/metrics") { request, _ in
             try await handler.run { () async throws -> Response in
-                _ = try await handler.person(request, .viewOperations)
+                if !handler.isMetricsScraper(request) { _ = try await handler.person(request, .viewOperations) }
                 var headers = HTTPFields()
                 headers[.contentType] = "text/plain; version=0.0.4"
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: s.metrics.emitToBuffer())))
@@ -174,5 +177,29 @@ public enum HubAPI {
         }
         try await Console(handler: handler).add(to: router)
         return router
+    }
+}
+
+/// The bearer token a metrics scraper presents for `/metrics` (`serve --metrics-token-file`).
+public enum MetricsToken {
+    /// Why a token file was refused.
+    public struct Refusal: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The shortest token accepted.
+    public static let minimumLength = 32
+
+    /// SHA-256 of the token in the file at `path` (surrounding white space ignored), for
+    /// ``HubServices/metricsTokenDigest``. Only the digest is kept in memory.
+    public static func digest(fromFile path: String) throws(Refusal) -> [UInt8] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Refusal(description: "cannot read the metrics token file \(path)")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard token.count >= minimumLength, !token.contains(where: \.isWhitespace) else {
+            throw Refusal(description: "the metrics token in \(path) must be one word of at least \(minimumLength) characters: make one with `openssl rand -hex 32 > \(path)`")
+        }
+        return SHA256.hash(Array(token.utf8))
     }
 }

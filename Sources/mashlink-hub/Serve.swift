@@ -32,6 +32,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Decision timescales (JSON, see docs/workflow.md); the defaults are red 4 working hours, amber 24 h, green 72 h.")
     var timescales: String?
     @Flag(help: "Serve without the release key: everything works but releases, which are refused.") var withoutReleaseKey = false
+    @Option(help: "A file holding the bearer token a metrics scraper presents for /metrics (at least 32 characters, e.g. `openssl rand -hex 32`); operators' sessions work too.")
+    var metricsTokenFile: String?
     @OptionGroup var passphrase: PassphraseOptions
 
     func validate() throws {
@@ -41,6 +43,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "mashlink-hub")
         logger.logLevel = .info
+        let metricsToken = try metricsTokenFile.map { path throws(MetricsToken.Refusal) in try MetricsToken.digest(fromFile: path) }
         let secret = try passphrase.passphrase(for: "the hub's keys")
         let logKey = try HubKeys.logKey(in: keys, passphrase: secret)
         let releaseKey = withoutReleaseKey ? nil : try HubKeys.releaseKey(in: keys, passphrase: secret)
@@ -54,9 +57,10 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         do {
             let log = try await DisclosureLog.open(store: store, logKey: logKey)
-            let services = HubServices(
+            var services = HubServices(
                 store: store, log: log, workflow: ReferralWorkflow(store: store, log: log, releaseKey: releaseKey, timescales: scales),
                 sessions: Sessions(store: store), agencyRequests: AgencyRequestVerifier(store: store), metrics: registry)
+            services.metricsTokenDigest = metricsToken
             let router = try await HubAPI.router(services)
             router.middlewares.add(MetricsMiddleware())
             let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mashlink-hub")

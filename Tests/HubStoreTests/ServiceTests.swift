@@ -332,6 +332,31 @@ extension StoreTests {
             await fixture.store.close()
         }
 
+        @Test("a metrics scraper with the configured token reads /metrics and nothing else; a short or unreadable token file is refused")
+        func metricsToken() async throws {
+            let fixture = try await ServiceFixture(.sqlite)
+            let dir = fixture.factory.dir.path
+            let token = String(repeating: "5f", count: 20)
+            try (token + "\n").write(toFile: dir + "/metrics.token", atomically: true, encoding: .utf8)
+            var services = fixture.services
+            services.metricsTokenDigest = try MetricsToken.digest(fromFile: dir + "/metrics.token")
+            let app = Application(router: try await HubAPI.router(services))
+            try await app.test(.live) { raw in
+                let c = TestHub(client: raw)
+                let scraped = try await c.call(.get, "/metrics", token: token)
+                #expect(scraped.status == .ok)
+                #expect(scraped.headers[.contentType]?.hasPrefix("text/plain") == true)
+                #expect(try await c.call(.get, "/metrics", token: token + "0").status == .unauthorized)
+                #expect(try await c.call(.get, "/metrics").status == .unauthorized)
+                // The token is not a session: it opens no other route.
+                #expect(try await c.call(.get, "/api/v1/operations", token: token).status == .unauthorized)
+            }
+            try "short".write(toFile: dir + "/short.token", atomically: true, encoding: .utf8)
+            #expect(throws: MetricsToken.Refusal.self) { try MetricsToken.digest(fromFile: dir + "/short.token") }
+            #expect(throws: MetricsToken.Refusal.self) { try MetricsToken.digest(fromFile: dir + "/missing.token") }
+            await fixture.store.close()
+        }
+
         /// The people routes, the capability each needs (nil: any logged-in person).
         static let personRoutes: [(HTTPRequest.Method, String, Capability?)] = [
             (.get, "/metrics", .viewOperations),
