@@ -78,7 +78,8 @@ public final class QueryMatcher: Sendable {
         return scorer
     }
 
-    /// The current records in the match or possible band for `query`, best first.
+    /// The current records in the match or possible band for `query`, best first (ties by
+    /// reference, then store id, so the order never depends on where a record was read from).
     public func match(_ query: EncodedRecord, filterBits: Int) async throws(HubLinkingError) -> [QueryMatch] {
         var profile = QueryProfile()
         return try await match(query, filterBits: filterBits, profile: &profile)
@@ -144,7 +145,7 @@ public final class QueryMatcher: Sendable {
                 recordID: c.id, batchID: c.batchID, agency: agencyOf[c.batchID] ?? "", reference: c.record.reference,
                 ageBand: c.record.ageBand, score: score, band: model.band(score), evidence: model.evidence(v),
                 cluster: clusterOf[c.id], tiers: Set(c.record.payload.keys))
-        }.sorted { ($0.score, $1.reference) > ($1.score, $0.reference) }
+        }.sorted { ($0.score, $1.reference, $1.recordID) > ($1.score, $0.reference, $0.recordID) }
     }
 
     private func wrap<T>(_ body: () async throws(StoreError) -> T) async throws(HubLinkingError) -> T {

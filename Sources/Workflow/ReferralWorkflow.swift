@@ -34,14 +34,15 @@ public struct ReferralWorkflow: Sendable {
     let clock: @Sendable () -> Date
 
     /// Makes the workflow. Without `releaseKey` everything works but releases, which are refused.
+    /// Referral matching keeps up to `cachedRecords` decoded records in memory (about 2 KB each).
     public init(
         store: any HubStore, log: DisclosureLog, releaseKey: X25519.PrivateKey?, timescales: Timescales = .standard,
-        clock: @escaping @Sendable () -> Date = Date.init
+        cachedRecords: Int = 50_000, clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.log = log
         self.releaseKey = releaseKey
-        matcher = QueryMatcher(store: store)
+        matcher = QueryMatcher(store: store, cachedRecords: cachedRecords)
         self.timescales = timescales
         self.clock = clock
     }

@@ -34,10 +34,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Serve without the release key: everything works but releases, which are refused.") var withoutReleaseKey = false
     @Option(help: "A file holding the bearer token a metrics scraper presents for /metrics (at least 32 characters, e.g. `openssl rand -hex 32`); operators' sessions work too.")
     var metricsTokenFile: String?
+    @Option(help: "Decoded records referral matching keeps in memory, about 2 KB each (0: none).") var queryCacheRecords = 50_000
     @OptionGroup var passphrase: PassphraseOptions
 
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give both --tls-cert and --tls-key, or neither") }
+        if queryCacheRecords < 0 { throw ValidationError("--query-cache-records is a number of records, 0 or more") }
     }
 
     func run() async throws {
@@ -58,7 +60,7 @@ struct Serve: AsyncParsableCommand {
         do {
             let log = try await DisclosureLog.open(store: store, logKey: logKey)
             var services = HubServices(
-                store: store, log: log, workflow: ReferralWorkflow(store: store, log: log, releaseKey: releaseKey, timescales: scales),
+                store: store, log: log, workflow: ReferralWorkflow(store: store, log: log, releaseKey: releaseKey, timescales: scales, cachedRecords: queryCacheRecords),
                 sessions: Sessions(store: store), agencyRequests: AgencyRequestVerifier(store: store), metrics: registry)
             services.metricsTokenDigest = metricsToken
             let router = try await HubAPI.router(services)

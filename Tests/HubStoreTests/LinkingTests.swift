@@ -42,6 +42,33 @@ extension StoreTests {
                 clusters: result.clusters.map { ($0.agency, $0.record, String($0.cluster)) })
         }
 
+        @Test("a referral query finds the same records with the decoded-record cache as without it, and a repeated query is served from it", arguments: Backends.all)
+        func queryCache(_ backend: StoreBackend) async throws {
+            let (store, _) = try await Backends.fresh(backend)
+            var f = try BatchFactory()
+            let police = try f.batch("police", rows: BatchFactory.rows(120))
+            let health = try f.batch("health", rows: BatchFactory.rows(120, first: 40))
+            for agency in ["police", "health"] { try await store.registerAgency(name: agency, signingKey: f.signing[agency]!.publicKey) }
+            _ = try await store.ingest(batchAt: police)
+            _ = try await store.ingest(batchAt: health)
+            _ = try await StoreLinker.link(store)
+            let queries = try await store.records(inBatch: try #require(try await store.currentBatches().first { $0.agency == "police" }).batchID).prefix(60).map(\.record)
+            let cached = QueryMatcher(store: store, cachedRecords: 1_000), uncached = QueryMatcher(store: store, cachedRecords: 0)
+            var first = QueryProfile(), again = QueryProfile(), none = QueryProfile()
+            var found = 0
+            for q in queries {
+                let a = try await cached.match(q, filterBits: 1024, profile: &first)
+                let b = try await cached.match(q, filterBits: 1024, profile: &again)
+                let c = try await uncached.match(q, filterBits: 1024, profile: &none)
+                #expect(a.map(\.recordID) == c.map(\.recordID) && b.map(\.recordID) == c.map(\.recordID))
+                #expect(a.map(\.score) == c.map(\.score))
+                found += c.count
+            }
+            #expect(found >= 60, "each query finds at least its own record")
+            #expect(none.cacheHits == 0 && again.candidates > 0 && again.cacheHits == again.candidates)
+            await store.close()
+        }
+
         @Test("an incremental link finds what a full link with the same model finds, and superseded records stop matching", arguments: Backends.all)
         func incrementalEqualsFull(_ backend: StoreBackend) async throws {
             let (store, _) = try await Backends.fresh(backend)
