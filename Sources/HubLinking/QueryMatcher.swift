@@ -48,7 +48,7 @@ public struct QueryProfile: Sendable {
 /// Queries run in parallel. The model and term counts are decoded once per link run (they can be
 /// megabytes), and decoded candidate records are kept in a bounded cache: a stored record never
 /// changes (a new extract is a new batch), and the broad blocks that most candidates come from are
-/// met again and again, so most of a query's reads are served from memory.
+/// met again (on the benchmark's random queries 17–18% of reads came from it; docs/benchmarks.md).
 public final class QueryMatcher: Sendable {
     private let store: any HubStore
     private let scorerCache = Mutex<(generation: Int, scorer: Scorer)?>(nil)
@@ -118,6 +118,7 @@ public final class QueryMatcher: Sendable {
         let kept = shared.compactMap { configuration.keeps(sharedKeys: $0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
         mark(\.keys)
         var (candidates, missing) = records.lookup(kept, batchOf: batchOf)
+        let hits = candidates.count
         if !missing.isEmpty {
             let read = try await wrap { () async throws(StoreError) in try await store.records(ids: missing) }
             records.insert(read)
@@ -137,7 +138,7 @@ public final class QueryMatcher: Sendable {
         profile.blockKeys += passOf.count
         profile.blockMembers += lookup.members.count
         profile.candidates += candidates.count
-        profile.cacheHits += candidates.count - missing.count
+        profile.cacheHits += hits
         profile.returned += scored.count
         let clusterOf = Dictionary(clusters.map { ($0.recordID, $0.cluster) }, uniquingKeysWith: { a, _ in a })
         return scored.map { c, score, v in
