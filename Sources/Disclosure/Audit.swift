@@ -1,4 +1,5 @@
 import Foundation
+import Tokenisation
 public import TransparencyLog
 
 /// One thing an audit found wrong (or worth a look).
@@ -100,7 +101,7 @@ enum PolicyReplay {
         var lastTime: String?
         for (i, e) in entries {
             // Times are written YYYY-MM-DDTHH:MM:SSZ, so their order is their byte order.
-            if LogTime.isCanonical(e.at) {
+            if Timestamps.isWellFormed(e.at) {
                 if let lastTime, e.at < lastTime { fail(i, "its time \(e.at) is earlier than the entry before it: entries were reordered or the clock was wrong") }
                 lastTime = e.at
             } else { fail(i, "its time '\(e.at)' is not a UTC time of the form YYYY-MM-DDTHH:MM:SSZ") }
@@ -162,22 +163,3 @@ enum PolicyReplay {
     }
 }
 
-/// The one form of time a log entry records.
-enum LogTime {
-    /// True for `YYYY-MM-DDTHH:MM:SSZ` with plausible field values.
-    static func isCanonical(_ s: String) -> Bool {
-        let b = Array(s.utf8)
-        guard b.count == 20, b[4] == 0x2d, b[7] == 0x2d, b[10] == UInt8(ascii: "T"), b[13] == 0x3a, b[16] == 0x3a, b[19] == UInt8(ascii: "Z") else { return false }
-        func number(_ r: Range<Int>) -> Int? {
-            var n = 0
-            for i in r {
-                guard (0x30...0x39).contains(b[i]) else { return nil }
-                n = n * 10 + Int(b[i] - 0x30)
-            }
-            return n
-        }
-        guard let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13), let minute = number(14..<16),
-              let second = number(17..<19), number(0..<4) != nil else { return false }
-        return (1...12).contains(month) && (1...31).contains(day) && hour < 24 && minute < 60 && second < 61
-    }
-}

@@ -66,15 +66,12 @@ public struct LogEntry: Sendable, Hashable, Codable {
     public var due: String?
 
     /// Makes an entry; `at` defaults to now.
-    public init(kind: Kind, referral: String, at: String = LogEntry.now(), user: String? = nil) {
+    public init(kind: Kind, referral: String, at: String = Timestamps.now(), user: String? = nil) {
         self.kind = kind
         self.referral = referral
         self.at = at
         self.user = user
     }
-
-    /// The time now, as entries record it.
-    public static func now() -> String { Timestamps.now() }
 
     /// The canonical bytes: JSON with keys sorted by their UTF-8 bytes, no white space, absent
     /// fields omitted, strings with only `"`, `\` and control characters escaped. Written

@@ -143,7 +143,7 @@ extension PostgresHubStore {
     }
 
     public func saveLinks(_ run: LinkRun) async throws(StoreError) {
-        let now = timestamp(), logger = self.logger
+        let now = Timestamps.now(), logger = self.logger
         try await wrap {
             try await client.withTransaction(logger: logger) { conn in
                 // One link run at a time: the state row is the lock.
@@ -227,7 +227,7 @@ extension PostgresHubStore {
 
 extension PostgresHubStore {
     public func purgeSuperseded() async throws(StoreError) -> PurgeReport {
-        let now = timestamp(), logger = self.logger
+        let now = Timestamps.now(), logger = self.logger
         return try await wrap {
             try await client.withTransaction(logger: logger) { conn in
                 var rows: [(String, Int64?, String?)] = []

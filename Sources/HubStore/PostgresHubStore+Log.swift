@@ -2,10 +2,11 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Tokenisation
 
 extension PostgresHubStore {
     public func appendLog(_ entries: [LogRow], expectedSize: UInt64, checkpoint: String, referral: ReferralWrite?) async throws(StoreError) {
-        let now = timestamp(), logger = self.logger
+        let now = Timestamps.now(), logger = self.logger
         try await wrap {
             try await client.withTransaction(logger: logger) { conn in
                 if let referral { try await Self.writeReferral(referral, on: conn, logger: logger) }

@@ -72,7 +72,7 @@ public final class PostgresHubStore: HubStore {
     }
 
     public func registerAgency(name: String, signingKey: Ed25519.PublicKey) async throws(StoreError) {
-        let pem = signingKey.pemRepresentation, keyID = signingKey.keyID, now = timestamp()
+        let pem = signingKey.pemRepresentation, keyID = signingKey.keyID, now = Timestamps.now()
         try await wrap {
             try await client.withTransaction(logger: logger) { conn in
                 for try await _ in try await conn.query("SELECT 1 FROM agencies WHERE name = \(name)", logger: logger).decode(Int.self) {
@@ -100,7 +100,7 @@ public final class PostgresHubStore: HubStore {
         let peek: BatchHeader
         do { peek = try BatchHeader.read(atPath: path) } catch { throw .invalidBatch(error.description) }
         guard let agency = try await agencies().first(where: { $0.name == peek.agency }) else { throw .unknownAgency(peek.agency) }
-        let key = agency.signingKey, now = timestamp(), logger = self.logger
+        let key = agency.signingKey, now = Timestamps.now(), logger = self.logger
         return try await wrap {
             try await client.withTransaction(logger: logger) { conn in
                 // Ingests one at a time: batch tags are numbered in order, one current batch per agency.

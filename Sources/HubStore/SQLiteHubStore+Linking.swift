@@ -128,7 +128,7 @@ extension SQLiteHubStore {
     }
 
     public func saveLinks(_ run: LinkRun) async throws(StoreError) {
-        let now = timestamp()
+        let now = Timestamps.now()
         try await write { db in
             try LinkRunRules.checkGeneration(expected: run.expectedGeneration, stored: try Int.fetchOne(db, sql: "SELECT generation FROM link_state WHERE id = 1"))
             let current = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT batch_id, linked_at FROM batches WHERE status = 'current'").map {
@@ -208,7 +208,7 @@ enum LinkExportSQL {
 
 extension SQLiteHubStore {
     public func purgeSuperseded() async throws(StoreError) -> PurgeReport {
-        let now = timestamp()
+        let now = Timestamps.now()
         return try await write { db in
             let rows = try Row.fetchAll(db, sql: "SELECT batch_id, tag, linked_at FROM batches WHERE status = 'superseded' AND purged_at IS NULL ORDER BY ingested_at")
             var purged: [String] = [], kept: [String] = [], records = 0

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import Tokenisation
 
 extension SQLiteHubStore {
     public func appendLog(_ entries: [LogRow], expectedSize: UInt64, checkpoint: String, referral: ReferralWrite?) async throws(StoreError) {
-        let now = timestamp()
+        let now = Timestamps.now()
         try await write { db in
             if let referral { try Self.writeReferral(referral, in: db) }
             // The next index from the primary key (O(log n)), not a count of the rows.

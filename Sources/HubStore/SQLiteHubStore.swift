@@ -55,7 +55,7 @@ public final class SQLiteHubStore: HubStore {
     }
 
     public func registerAgency(name: String, signingKey: Ed25519.PublicKey) async throws(StoreError) {
-        let pem = signingKey.pemRepresentation, keyID = signingKey.keyID, now = timestamp()
+        let pem = signingKey.pemRepresentation, keyID = signingKey.keyID, now = Timestamps.now()
         try await write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM agencies WHERE name = ?", arguments: [name]) == nil else {
                 throw StoreError.agencyExists(name)
@@ -75,7 +75,7 @@ public final class SQLiteHubStore: HubStore {
         let peek: BatchHeader
         do { peek = try BatchHeader.read(atPath: path) } catch { throw .invalidBatch(error.description) }
         guard let agency = try await agencies().first(where: { $0.name == peek.agency }) else { throw .unknownAgency(peek.agency) }
-        let key = agency.signingKey, now = timestamp()
+        let key = agency.signingKey, now = Timestamps.now()
         return try await write { db in
             let reader = try BatchReader(path: path, expectedSigner: key)
             let rules = IngestRules(header: reader.header)

@@ -62,10 +62,6 @@ struct StoreCaches: Sendable {
     }
 }
 
-/// The time now, ISO 8601 in UTC, as the store records it.
-func timestamp() -> String {
-    Timestamps.now()
-}
 
 /// Maps whatever a backend threw to a ``StoreError``: the store's own refusals pass through,
 /// a batch that fails verification says why, anything else is a database failure.

@@ -34,10 +34,27 @@ public enum Timestamps {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// True when `text` has the written form with plausible fields (month 1–12, day 1–31, hour,
+    /// minute, second up to a leap second): the cheap check an audit makes on every log entry.
+    public static func isWellFormed(_ text: String) -> Bool { fields(Array(text.utf8)) != nil }
+
     /// The time `text` names, or nil unless it is exactly in the written form and a real time
     /// (2023-02-30T00:00:00Z is refused).
     public static func date(_ text: String) -> Date? {
-        let u = Array(text.utf8)
+        guard let f = fields(Array(text.utf8)) else { return nil }
+        var parts = tm()
+        parts.tm_year = f.year - 1900
+        parts.tm_mon = f.month - 1
+        parts.tm_mday = f.day
+        parts.tm_hour = f.hour
+        parts.tm_min = f.minute
+        parts.tm_sec = f.second
+        let date = Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
+        // timegm normalises an impossible day (or a leap second) into the next: refuse it instead.
+        return string(date) == text ? date : nil
+    }
+
+    private static func fields(_ u: [UInt8]) -> (year: Int32, month: Int32, day: Int32, hour: Int32, minute: Int32, second: Int32)? {
         guard u.count == 20, u[4] == 0x2d, u[7] == 0x2d, u[10] == 0x54, u[13] == 0x3a, u[16] == 0x3a, u[19] == 0x5a else { return nil }
         func number(_ range: Range<Int>) -> Int32? {
             var v: Int32 = 0
@@ -49,17 +66,8 @@ public enum Timestamps {
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
               let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
-        var parts = tm()
-        parts.tm_year = year - 1900
-        parts.tm_mon = month - 1
-        parts.tm_mday = day
-        parts.tm_hour = hour
-        parts.tm_min = minute
-        parts.tm_sec = second
-        let date = Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
-        // timegm normalises an impossible day into the next month: refuse it instead.
-        return string(date) == text ? date : nil
+        return (year, month, day, hour, minute, second)
     }
 }

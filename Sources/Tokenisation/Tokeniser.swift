@@ -85,7 +85,7 @@ public enum Tokeniser {
         }
         let pool = ParallelEncoder(encoders: encoders)
         let header = BatchHeader(
-            batchID: batchID, agency: options.agency, createdAt: Self.timestamp(),
+            batchID: batchID, agency: options.agency, createdAt: Timestamps.now(),
             batchDate: options.batchDate.iso8601, linkageKeyID: options.linkageKey.keyID,
             signingKeyID: options.signingKey.publicKey.keyID, hubReleaseKeyID: options.hubReleaseKey.keyID,
             schema: options.schema, payloadKeys: sealer.encapsulatedKeys)
@@ -154,7 +154,6 @@ public enum Tokeniser {
         do { return try reader.next() } catch { throw .unusableInput(error.description) }
     }
 
-    private static func timestamp() -> String { Timestamps.now() }
 
     /// Today's date in UTC, as a ``CalendarDate``.
     public static func today() -> CalendarDate {

@@ -1,6 +1,7 @@
 public import Foundation
 public import HubStore
 public import LinkCrypto
+import Tokenisation
 
 /// Agency requests are authenticated by an Ed25519 signature with the agency's registered signing
 /// key over the method, path, agency, a timestamp, a nonce and the body's SHA-256. The hub refuses
@@ -45,7 +46,7 @@ public struct AgencyRequest: Sendable, Hashable {
         method: String, path: String, agency: String, body: some Collection<UInt8>, key: Ed25519.PrivateKey, date: Date = Date()
     ) -> [String: String] {
         let request = AgencyRequest(
-            method: method, path: path, agency: agency, timestamp: LogTimes.string(date), nonce: Sessions.randomToken(),
+            method: method, path: path, agency: agency, timestamp: Timestamps.string(date), nonce: Sessions.randomToken(),
             contentSHA256: Hex.encode(SHA256.hash(body)))
         return request.headers(signature: key.signature(for: request.signedBytes))
     }
@@ -84,7 +85,7 @@ public struct AgencyRequestVerifier: Sendable {
         }
         guard digest.count == 64, digest.allSatisfy(\.isHexDigit) else { throw .agencyRequestRefused("the content digest must be 64 hex digits") }
         let now = clock()
-        guard let sent = LogTimes.date(timestamp) else { throw .agencyRequestRefused("the timestamp must be of the form YYYY-MM-DDTHH:MM:SSZ") }
+        guard let sent = Timestamps.date(timestamp) else { throw .agencyRequestRefused("the timestamp must be of the form YYYY-MM-DDTHH:MM:SSZ") }
         guard abs(sent.timeIntervalSince(now)) <= window else {
             throw .agencyRequestRefused("its timestamp is more than \(Int(window)) seconds from the hub's clock: check the agency machine's clock (NTP) and send a fresh request")
         }
@@ -100,7 +101,7 @@ public struct AgencyRequestVerifier: Sendable {
         let fresh: Bool
         do {
             fresh = try await store.useNonce(
-                agency: agency, nonce: nonce, seenAt: LogTimes.string(now), forgetBefore: LogTimes.string(now.addingTimeInterval(-2 * window)))
+                agency: agency, nonce: nonce, seenAt: Timestamps.string(now), forgetBefore: Timestamps.string(now.addingTimeInterval(-2 * window)))
         } catch { throw .store(error) }
         guard fresh else { throw .agencyRequestRefused("its nonce was used before: this is a replay; send a new request with a new nonce") }
         return request

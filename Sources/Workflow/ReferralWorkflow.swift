@@ -48,7 +48,7 @@ public struct ReferralWorkflow: Sendable {
     }
 
     /// The time now, as the log writes it.
-    public var now: String { LogTimes.string(clock()) }
+    public var now: String { Timestamps.string(clock()) }
 
     // MARK: Raising a referral
 
@@ -79,8 +79,8 @@ public struct ReferralWorkflow: Sendable {
             }
             matches = try await matcher.match(query, filterBits: header.bloom.bits)
         } catch let error as WorkflowError { throw error } catch { throw .linking(error as? HubLinkingError ?? .corruptState("\(error)")) }
-        let received = clock(), at = LogTimes.string(received)
-        let due = LogTimes.string(timescales.due(priority, receivedAt: received))
+        let received = clock(), at = Timestamps.string(received)
+        let due = Timestamps.string(timescales.due(priority, receivedAt: received))
         var referral = Referral(
             id: header.batchID, agency: agency, state: .matched, priority: priority, receivedAt: at, dueAt: due, assignee: nil,
             ageBand: query.ageBand,

@@ -47,7 +47,7 @@ public struct Sessions: Sendable {
     public func addUser(name: String, role: Role, password: String) async throws(WorkflowError) {
         guard Self.isValidName(name) else { throw .badRequest("a user name is 1 to 64 letters, digits, '.', '-' or '_'") }
         let hash = try hasher.hash(password)
-        do { try await store.addUser(UserRow(name: name, role: role.rawValue, passwordHash: hash, createdAt: LogTimes.string(clock()))) } catch {
+        do { try await store.addUser(UserRow(name: name, role: role.rawValue, passwordHash: hash, createdAt: Timestamps.string(clock()))) } catch {
             throw .store(error)
         }
     }
@@ -63,11 +63,11 @@ public struct Sessions: Sendable {
             _ = hasher.verify(password, against: decoy)
             throw .loginFailed
         }
-        if let until = user.lockedUntil, let end = LogTimes.date(until), end > now { throw .locked(until: until) }
+        if let until = user.lockedUntil, let end = Timestamps.date(until), end > now { throw .locked(until: until) }
         guard hasher.verify(password, against: user.passwordHash) else {
             user.failedLogins += 1
             if user.failedLogins >= lockoutThreshold {
-                user.lockedUntil = LogTimes.string(now.addingTimeInterval(lockout))
+                user.lockedUntil = Timestamps.string(now.addingTimeInterval(lockout))
                 user.failedLogins = 0
             }
             try await wrap { () async throws(StoreError) in try await store.updateUser(user) }
@@ -80,10 +80,10 @@ public struct Sessions: Sendable {
             try await wrap { () async throws(StoreError) in try await store.updateUser(user) }
         }
         let token = Self.randomToken(), csrf = Self.randomToken()
-        let expires = LogTimes.string(now.addingTimeInterval(lifetime))
+        let expires = Timestamps.string(now.addingTimeInterval(lifetime))
         try await wrap { () async throws(StoreError) in
             try await store.addSession(SessionRow(
-                tokenHash: Self.digest(token), user: name, csrfHash: Self.digest(csrf), createdAt: LogTimes.string(now), expiresAt: expires))
+                tokenHash: Self.digest(token), user: name, csrfHash: Self.digest(csrf), createdAt: Timestamps.string(now), expiresAt: expires))
         }
         return Issued(token: token, csrfToken: csrf, user: name, role: role, expiresAt: expires)
     }
@@ -92,7 +92,7 @@ public struct Sessions: Sendable {
     public func authenticate(token: String) async throws(WorkflowError) -> Principal {
         let hash = Self.digest(token)
         guard let s = try await wrap({ () async throws(StoreError) in try await store.session(tokenHash: hash) }), s.revokedAt == nil,
-              let expires = LogTimes.date(s.expiresAt), expires > clock(),
+              let expires = Timestamps.date(s.expiresAt), expires > clock(),
               let user = try await wrap({ () async throws(StoreError) in try await store.user(named: s.user) }), user.disabledAt == nil,
               let role = Role(rawValue: user.role)
         else { throw .notAuthenticated }
@@ -102,13 +102,13 @@ public struct Sessions: Sendable {
     /// Ends the session `principal` came in with.
     public func logout(_ principal: Principal) async throws(WorkflowError) {
         try await wrap { () async throws(StoreError) in
-            try await store.revokeSessions(tokenHash: principal.sessionHash, user: nil, at: LogTimes.string(clock()))
+            try await store.revokeSessions(tokenHash: principal.sessionHash, user: nil, at: Timestamps.string(clock()))
         }
     }
 
     /// Revokes every session of `user` (an operator's action when an account is compromised).
     public func revokeAll(of user: String) async throws(WorkflowError) {
-        try await wrap { () async throws(StoreError) in try await store.revokeSessions(tokenHash: nil, user: user, at: LogTimes.string(clock())) }
+        try await wrap { () async throws(StoreError) in try await store.revokeSessions(tokenHash: nil, user: user, at: Timestamps.string(clock())) }
     }
 
     /// SHA-256 (hex) of a token: what the store keeps.
@@ -137,11 +137,3 @@ public struct Sessions: Sendable {
     }
 }
 
-/// Times as the workflow and the disclosure log write them: `YYYY-MM-DDTHH:MM:SSZ`.
-public enum LogTimes {
-    /// `date` in the log's form.
-    public static func string(_ date: Date) -> String { Timestamps.string(date) }
-
-    /// The date a log-form time names.
-    public static func date(_ s: String) -> Date? { Timestamps.date(s) }
-}

@@ -19,29 +19,16 @@ struct QueryBenchmark: AsyncParsableCommand {
 
     @Option(help: "The store (linked).") var database: String
     @Option(help: "The hub's key folder: with it, whole referrals are raised too (they are logged).") var keys: String?
-    @Option(help: "The agency raising the referrals (registered at the hub).") var agency = "police"
-    @Option(help: "Its signing key (passphrase in MASHLINK_PASSPHRASE).") var signingKey: String
-    @Option(help: "The shared linkage key (same passphrase).") var linkageKey: String
-    @Option(help: "The agency's extract the query subjects are drawn from.") var input: String
-    @Option(help: "Its linkage schema.") var schema: String
+    @OptionGroup var subjects: ReferralQueryOptions
     @Option(help: "Queries.") var queries = 300
     @Option(help: "Decoded records the matcher keeps in memory (0: none).") var cachedRecords = 50_000
     @Option(help: "A batch file whose record lines are decoded on their own, to time the record decoder.") var decodeBatch: String?
 
     func run() async throws {
         let passphrase = ProcessInfo.processInfo.environment["MASHLINK_PASSPHRASE"] ?? ""
-        let signer = try Ed25519.PrivateKey(keyFile: try PassphraseKeyFile.read(fromPath: signingKey), passphrase: passphrase)
-        let linkage = try LinkageKey(keyFile: try PassphraseKeyFile.read(fromPath: linkageKey), passphrase: passphrase)
-        let bodies = try ReferralQueries.make(count: queries, input: input, schema: schema, agency: agency, linkageKey: linkage, signingKey: signer)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mashlink-bench-query-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        var paths: [String] = []
-        for (i, body) in bodies.enumerated() {
-            let path = (dir as NSString).appendingPathComponent("\(i).mlq")
-            try Data(body).write(to: URL(fileURLWithPath: path))
-            paths.append(path)
-        }
+        let signer = try subjects.signer()
+        let (paths, folder) = try subjects.writeQueries(count: queries, signer: signer)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         if let decodeBatch { try Self.timeDecoding(decodeBatch) }
         let store = try await HubStores.open(database)
         defer { Task { await store.close() } }
@@ -103,7 +90,7 @@ struct QueryBenchmark: AsyncParsableCommand {
         var whole: [Double] = []
         for path in paths {
             let t0 = ContinuousClock.now
-            _ = try await workflow.receive(queryAt: path, agency: agency, priority: .amber)
+            _ = try await workflow.receive(queryAt: path, agency: subjects.agency, priority: .amber)
             whole.append(ServiceBenchmark.seconds(ContinuousClock.now - t0))
         }
         print("mashlink query receive \(whole.count) referrals (verify, match, log): \(Self.percentiles(whole))")

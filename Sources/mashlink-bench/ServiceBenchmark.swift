@@ -16,11 +16,7 @@ struct ServiceBenchmark: AsyncParsableCommand {
         abstract: "Referral queries per second and their latency against a running hub, and the batch upload rate (scripts/bench-service.sh).")
 
     @Option(help: "The hub's base URL.") var url = "http://127.0.0.1:8080"
-    @Option(help: "The agency raising the referrals (registered at the hub).") var agency = "police"
-    @Option(help: "Its signing key (passphrase in MASHLINK_PASSPHRASE).") var signingKey: String
-    @Option(help: "The shared linkage key (same passphrase).") var linkageKey: String
-    @Option(help: "The agency's extract the query subjects are drawn from.") var input: String
-    @Option(help: "Its linkage schema.") var schema: String
+    @OptionGroup var subjects: ReferralQueryOptions
     @Option(help: "Queries per second.") var rate = 200
     @Option(help: "Seconds of load.") var duration = 60
     @Option(help: "A batch to upload afterwards (timed), signed by --upload-agency's key.") var uploadBatch: String?
@@ -29,10 +25,10 @@ struct ServiceBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let passphrase = ProcessInfo.processInfo.environment["MASHLINK_PASSPHRASE"] ?? ""
-        let signer = try Ed25519.PrivateKey(keyFile: try PassphraseKeyFile.read(fromPath: signingKey), passphrase: passphrase)
-        let linkage = try LinkageKey(keyFile: try PassphraseKeyFile.read(fromPath: linkageKey), passphrase: passphrase)
-        let queries = try ReferralQueries.make(
-            count: rate * duration, input: input, schema: schema, agency: agency, linkageKey: linkage, signingKey: signer)
+        let signer = try subjects.signer(), agency = subjects.agency
+        let (paths, folder) = try subjects.writeQueries(count: rate * duration, signer: signer)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let queries = try paths.map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) }
         print("service: \(queries.count) signed referral queries made; driving \(rate)/s for \(duration) s at \(url)")
 
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)))

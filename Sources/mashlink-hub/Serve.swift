@@ -124,7 +124,7 @@ struct User: AsyncParsableCommand {
         func run() async throws {
             try await database.withStore { store in
                 guard var user = try await store.user(named: name) else { throw StoreError.unknownUser(name) }
-                user.disabledAt = LogTimes.string(Date())
+                user.disabledAt = Timestamps.string(Date())
                 try await store.updateUser(user)
                 try await Sessions(store: store).revokeAll(of: name)
             }

@@ -255,10 +255,10 @@ struct CanonicalEntryTests {
 
     @Test("times must be YYYY-MM-DDTHH:MM:SSZ")
     func times() {
-        #expect(LogTime.isCanonical("2026-12-01T10:00:59Z"))
+        #expect(Timestamps.isWellFormed("2026-12-01T10:00:59Z"))
         for bad in ["2026-12-01T10:00:59.5Z", "2026-12-01 10:00:59Z", "2026-13-01T10:00:59Z", "2026-12-01T10:00:59+00:00", ""] {
-            #expect(!LogTime.isCanonical(bad), "\(bad)")
+            #expect(!Timestamps.isWellFormed(bad), "\(bad)")
         }
-        #expect(LogTime.isCanonical(LogEntry.now()))
+        #expect(Timestamps.isWellFormed(Timestamps.now()))
     }
 }

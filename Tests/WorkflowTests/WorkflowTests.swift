@@ -81,7 +81,7 @@ struct ReferralMachineTests {
 
 @Suite("Timescales")
 struct TimescalesTests {
-    static func date(_ s: String) -> Date { LogTimes.date(s)! }
+    static func date(_ s: String) -> Date { Timestamps.date(s)! }
 
     @Test("red counts working hours: Friday 15:00 UK time + 4 working hours is Monday 11:00; amber and green are clock hours")
     func due() {
