@@ -1332,7 +1332,8 @@ class Generator:
                 else:
                     cols.append({"column": c, "tier": KIND_TIER[k]})
             schema = {"version": 1, "columns": cols, "bloom": {"bits": 1024, "hashes": 20, "q": 2},
-                      "hardening": {"flipEpsilon": 4, "saltWithBirthYear": False}}
+                      "hardening": {"flipEpsilon": 4, "saltWithBirthYear": False},
+                      "invalidValues": "omitField"}
             with open(os.path.join(self.out, f"{name}.schema.json"), "w", encoding="utf-8") as f:
                 json.dump(schema, f, indent=2)
                 f.write("\n")

@@ -70,9 +70,7 @@ public final class QueryMatcher: Sendable {
         if let cached = scorerCache.withLock({ $0 }), cached.generation == now.generation { return cached.scorer }
         guard let state = try await wrap({ () async throws(StoreError) in try await store.linkingState() }) else { throw .notLinkedYet }
         let model: MatchModel
-        do { model = try JSONDecoder().decode(MatchModel.self, from: Data(state.model)) } catch {
-            throw .corruptState("the stored model does not decode")
-        }
+        do { model = try MatchModel.decoded(from: Data(state.model)) } catch { throw .corruptState("the stored model cannot be used: \(error)") }
         let scorer = Scorer(model: model, termFrequencies: try TermCountsCoding.decode(state.termCounts))
         scorerCache.withLock { $0 = (state.generation, scorer) }
         return scorer

@@ -91,9 +91,7 @@ public enum StoreLinker {
     ) async throws(HubLinkingError) -> LinkRunSummary {
         var clock = StageTimer()
         var model: MatchModel
-        do { model = try JSONDecoder().decode(MatchModel.self, from: Data(state.model)) } catch {
-            throw .corruptState("the stored model does not decode")
-        }
+        do { model = try MatchModel.decoded(from: Data(state.model)) } catch { throw .corruptState("the stored model cannot be used: \(error)") }
         if let t = options.matchThreshold { model.matchThreshold = t }
         if let t = options.possibleThreshold { model.possibleThreshold = t }
         let frequencies = options.termFrequencyAdjustment ? try TermCountsCoding.decode(state.termCounts) : nil

@@ -7,19 +7,23 @@ public import Tokenisation
 /// thing, and counting them as independent evidence is how linkers merge co-resident family members.
 public enum ComparedField: String, CaseIterable, Sendable, Hashable, Codable {
     case givenName, surname, dateOfBirth, sex, location, nhsNumber, otherIdentifier
+    /// Middle names (and given names after the first): evidence that keeps apart siblings with the
+    /// same first name and birthday (rare) and, more often, confirms a nickname or short form.
+    case middleNames
 
     static let locationIndex = allCases.firstIndex(of: .location)!
 
     /// Level names, strongest first; used in evidence ("surname phonetic").
     public var levels: [String] {
         switch self {
-        case .givenName: ["exact", "nickname, spelling variant or other given name", "phonetic", "similar (Dice ≥ 0.8)", "somewhat similar (Dice ≥ 0.6)", "different"]
+        case .givenName: ["exact", "nickname, spelling variant or other given name", "phonetic", "similar (Dice ≥ 0.8)", "short form (one name's letter pairs within the other's)", "somewhat similar (Dice ≥ 0.6)", "different"]
         case .surname: ["exact", "one part agrees", "phonetic", "similar (Dice ≥ 0.8)", "somewhat similar (Dice ≥ 0.6)", "different"]
-        case .dateOfBirth: ["exact", "day and month transposed", "same year and month", "different"]
+        case .dateOfBirth: ["exact", "day and month transposed", "same year and month", "same day and month, another year", "different"]
         case .sex: ["same", "different"]
         case .location: ["same house and postcode", "same postcode, similar address", "same postcode", "similar address or same postcode sector", "same postcode district", "different"]
         case .nhsNumber: ["same", "different"]
         case .otherIdentifier: ["same", "different"]
+        case .middleNames: ["same", "same initial", "different"]
         }
     }
 }
@@ -48,15 +52,15 @@ public struct ComparisonVector: Sendable, Hashable {
 public struct ComparisonProfile: Sendable {
     /// The token names compared, in slot order.
     static let names: [String] = [
-        TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.middle,
+        TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.middle, TokenName.middleInitial,
         TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic,
-        TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.sex,
+        TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.sex,
         TokenName.houseAndPostcode, TokenName.postcode, TokenName.postcodeSector, TokenName.postcodeDistrict,
         TokenName.nhs, TokenName.other,
     ]
     enum Slot: Int {
-        case given, givenCanonical, givenPhonetic, middle, surname, surnamePart, surnamePhonetic
-        case dob, dobSwapped, dobYearMonth, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict, nhs, other
+        case given, givenCanonical, givenPhonetic, middle, middleInitial, surname, surnamePart, surnamePhonetic
+        case dob, dobSwapped, dobYearMonth, dobMonthDay, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict, nhs, other
     }
 
     /// A token as two 64-bit words (its 16 bytes; any other length is folded, which only synthetic
@@ -121,6 +125,7 @@ public enum Comparator {
         ComparisonVector(levels: [
             level(of: .givenName, a, b), level(of: .surname, a, b), level(of: .dateOfBirth, a, b), level(of: .sex, a, b),
             level(of: .location, a, b), level(of: .nhsNumber, a, b), level(of: .otherIdentifier, a, b),
+            level(of: .middleNames, a, b),
         ])
     }
 
@@ -136,7 +141,7 @@ public enum Comparator {
             if a.shares(.given, with: b, .given) { return 0 }
             if a.shares(.givenCanonical, with: b, .givenCanonical) || a.shares(.given, with: b, .middle) || a.shares(.middle, with: b, .given) { return 1 }
             if a.shares(.givenPhonetic, with: b, .givenPhonetic) { return 2 }
-            return dice(a.given, b.given, from: 3)
+            return givenSimilarity(a.given, b.given)
         case .surname:
             guard a.has(.surname), b.has(.surname) else { return nil }
             if a.shares(.surname, with: b, .surname) { return 0 }
@@ -148,7 +153,8 @@ public enum Comparator {
             if a.shares(.dob, with: b, .dob) { return 0 }
             if a.shares(.dobSwapped, with: b, .dob) || a.shares(.dob, with: b, .dobSwapped) { return 1 }
             if a.shares(.dobYearMonth, with: b, .dobYearMonth) { return 2 }
-            return 3
+            if a.shares(.dobMonthDay, with: b, .dobMonthDay) { return 3 }
+            return 4
         case .sex:
             guard a.has(.sex), b.has(.sex) else { return nil }
             return a.shares(.sex, with: b, .sex) ? 0 : 1
@@ -168,7 +174,29 @@ public enum Comparator {
         case .otherIdentifier:
             guard a.has(.other), b.has(.other) else { return nil }
             return a.shares(.other, with: b, .other) ? 0 : 1
+        case .middleNames:
+            guard a.has(.middle), b.has(.middle) else { return nil }
+            if a.shares(.middle, with: b, .middle) { return 0 }
+            // A first name recorded as a middle name on the other side (names swapped, or a middle name
+            // used as the first) is the given name's evidence already; the rest is not compared again.
+            if a.shares(.middle, with: b, .given) || a.shares(.given, with: b, .middle) { return nil }
+            return a.shares(.middleInitial, with: b, .middleInitial) ? 1 : 2
         }
+    }
+
+    /// The overlap coefficient at or above which one given name is taken for a short form of the
+    /// other (Seun and Oluwaseun, Tom and Tomasz, Bayo and Adebayo): its letter pairs are nearly all
+    /// in the longer name. With BLIP at ε = 4 a four-pair name inside a longer one measures about
+    /// 0.75–0.85 and names sharing half their pairs about 0.45–0.55 (`ComparisonTests`).
+    static let shortFormOverlap = 0.7
+
+    /// Given-name levels from the filters: similar (Dice ≥ 0.8), short form, somewhat similar, different.
+    private static func givenSimilarity(_ x: BloomFilter?, _ y: BloomFilter?) -> Int {
+        guard let x, let y, x.bitCount == y.bitCount, !x.isEmpty, !y.isEmpty else { return 6 }
+        let d = x.dice(y)
+        if d >= 0.8 { return 3 }
+        if x.overlap(y) >= shortFormOverlap { return 4 }
+        return d >= 0.6 ? 5 : 6
     }
 
     private static func dice(_ x: BloomFilter?, _ y: BloomFilter?, from first: Int) -> Int {

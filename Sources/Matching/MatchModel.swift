@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Tokenisation
 
 /// A Fellegi–Sunter model: for each field and level, m = P(level | same person) and
@@ -50,6 +50,22 @@ public struct MatchModel: Sendable, Codable, Hashable {
         self.possibleThreshold = possibleThreshold
     }
 
+    /// Decodes a saved model and checks that it was trained on this build's comparison levels: a model
+    /// from a build with other levels would weigh a level by another level's probabilities.
+    public static func decoded(from json: Data) throws(MatchModelError) -> MatchModel {
+        let model: MatchModel
+        do { model = try JSONDecoder().decode(MatchModel.self, from: json) } catch { throw .malformed }
+        for field in ComparedField.allCases {
+            guard model.m[field.rawValue] != nil, model.u[field.rawValue] != nil else { throw .fieldMissing(field.rawValue) }
+            for table in [model.m, model.u, model.householdU ?? [:]] {
+                if let row = table[field.rawValue], row.count != field.levels.count {
+                    throw .levelsChanged(field: field.rawValue, trained: row.count, current: field.levels.count)
+                }
+            }
+        }
+        return model
+    }
+
     /// The weight (log2 m/u) of `field` at `level`; `coLocated` takes u among different people at
     /// one address (``householdU``) for every field but location itself.
     ///
@@ -72,11 +88,11 @@ public struct MatchModel: Sendable, Codable, Hashable {
 
     /// The chance that a pair inside one agency is one person judged on the fields that people at one
     /// address do not share by being a family (given name, date of birth, sex, NHS number, other
-    /// identifier), against the population: what ``ModelTrainer/estimateHouseholdU(_:model:pseudoCount:maximumPairs:)``
+    /// identifier, middle names), against the population: what ``ModelTrainer/estimateHouseholdU(_:model:pseudoCount:maximumPairs:)``
     /// uses to keep duplicates out of its picture of households.
     public func identityPosterior(_ v: ComparisonVector) -> Double {
         var s = priorWeight(withinAgency: true)
-        for field in [ComparedField.givenName, .dateOfBirth, .sex, .nhsNumber, .otherIdentifier] {
+        for field in [ComparedField.givenName, .dateOfBirth, .sex, .nhsNumber, .otherIdentifier, .middleNames] {
             if let l = v[field] { s += weight(field, level: l) }
         }
         return 1 / (1 + exp2(-s))
@@ -103,6 +119,26 @@ public struct MatchModel: Sendable, Codable, Hashable {
         return ComparedField.allCases.enumerated().compactMap { i, field in
             v.levels[i].map { Evidence(field: field, level: field.levels[$0], weight: weight(field, level: $0, coLocated: coLocated)) }
         }.sorted { abs($0.weight) > abs($1.weight) }
+    }
+}
+
+/// Why a saved model cannot be used.
+public enum MatchModelError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The JSON is not a model.
+    case malformed
+    /// The model was trained with a different number of comparison levels for `field` than this
+    /// build compares (it was saved by another version).
+    case levelsChanged(field: String, trained: Int, current: Int)
+    /// The model has no probabilities for a field this build compares (it was saved by an older version).
+    case fieldMissing(String)
+
+    public var description: String {
+        switch self {
+        case .malformed: "the model file is not a mashlink match model (JSON with m, u, prior and thresholds)"
+        case .levelsChanged(let field, let trained, let current):
+            "the model was trained with \(trained) comparison levels for \(field) and this version compares \(current); re-train it with a full link"
+        case .fieldMissing(let field): "the model has no probabilities for \(field), which this version compares; re-train it with a full link"
+        }
     }
 }
 
@@ -175,12 +211,13 @@ public enum ModelTrainer {
     /// households (or a small one) is still scored as if co-resident people were family, which is the
     /// safe assumption in safeguarding.
     public static let householdPrior: [ComparedField: [Double]] = [
-        .givenName: [0.01, 0.01, 0.01, 0.02, 0.04, 0.91],
+        .givenName: [0.01, 0.01, 0.01, 0.02, 0.01, 0.04, 0.90],
         .surname: [0.60, 0.05, 0.02, 0.03, 0.02, 0.28],
-        .dateOfBirth: [0.005, 0.002, 0.01, 0.983],
+        .dateOfBirth: [0.005, 0.002, 0.01, 0.005, 0.978],
         .sex: [0.5, 0.5],
         .nhsNumber: [0.001, 0.999],
         .otherIdentifier: [0.001, 0.999],
+        .middleNames: [0.05, 0.07, 0.88],
     ]
 
     /// u among different people at one address, from pairs of records *inside one agency* that are

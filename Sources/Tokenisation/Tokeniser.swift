@@ -8,8 +8,11 @@ public struct TokeniseSummary: Sendable, Hashable, CustomStringConvertible {
     public var read = 0
     /// Rows written to the batch.
     public var tokenised = 0
-    /// Rows written to the rejects file.
+    /// Rows written to the rejects file and left out of the batch.
     public var rejected = 0
+    /// Rows in the batch without a value that failed validation (``InvalidValuePolicy/omitField``);
+    /// each is also listed in the rejects file with what was left out, and counted in ``tokenised``.
+    public var tokenisedWithout = 0
     /// Where the batch is.
     public var batchPath: String
     /// Where rejected rows are.
@@ -18,11 +21,12 @@ public struct TokeniseSummary: Sendable, Hashable, CustomStringConvertible {
     public var referencesPath: String
     /// The batch's content digest.
     public var contentDigest = ""
-    /// Rejections by reason (reasons never hold field values), for the summary.
+    /// Rejections and values left out, by reason (reasons never hold field values), for the summary.
     public var reasons: [String: Int] = [:]
 
     public var description: String {
-        "read \(read), tokenised \(tokenised), rejected \(rejected) → \(rejectsPath)"
+        let without = tokenisedWithout > 0 ? " (\(tokenisedWithout) without an invalid value)" : ""
+        return "read \(read), tokenised \(tokenised)\(without), rejected \(rejected) → \(rejectsPath)"
     }
 }
 
@@ -120,6 +124,14 @@ public enum Tokeniser {
                             throw TokenisationError.io(path: referencesPath, reason: error.description)
                         }
                         summary.tokenised += 1
+                        guard !record.omitted.isEmpty else { continue }
+                        // Kept, and listed for the data officer to correct the source.
+                        let note = record.omitted.joined(separator: "; ")
+                        do { try rejects.write(row, reason: note) } catch {
+                            throw TokenisationError.io(path: rejectsPath, reason: error.description)
+                        }
+                        summary.tokenisedWithout += 1
+                        summary.reasons[note, default: 0] += 1
                         continue
                     case .failure(let rejection):
                         reason = rejection.reason
@@ -166,7 +178,7 @@ extension TokeniseSummary {
     /// The summary as JSON, for scripts.
     public func json() throws -> String {
         let object: [String: Any] = [
-            "read": read, "tokenised": tokenised, "rejected": rejected, "batch": batchPath, "rejects": rejectsPath,
+            "read": read, "tokenised": tokenised, "tokenisedWithout": tokenisedWithout, "rejected": rejected, "batch": batchPath, "rejects": rejectsPath,
             "references": referencesPath, "contentDigest": contentDigest, "rejectionReasons": reasons,
         ]
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)

@@ -70,7 +70,7 @@ struct AgenciesBenchmark: ParsableCommand {
         func show(_ label: String, _ l: Link) {
             let (a, i) = index[l.leftAgency + "/" + l.leftRecord]!, (b, j) = index[l.rightAgency + "/" + l.rightRecord]!
             let v = Comparator.compare(agencies[a].records[i], agencies[b].records[j])
-            print("# \(label) \(l.leftAgency)–\(l.rightAgency) score \(formatted(l.score)): " + result.model.evidence(v).map(\.description).joined(separator: "; "))
+            print("# \(label) \(l.leftAgency) \(idOf[l.leftAgency + "/" + l.leftRecord] ?? "?")–\(l.rightAgency) \(idOf[l.rightAgency + "/" + l.rightRecord] ?? "?") score \(formatted(l.score)): " + result.model.evidence(v).map(\.description).joined(separator: "; "))
         }
         for l in possible.filter({ who($0.leftAgency, $0.leftRecord) == who($0.rightAgency, $0.rightRecord) }).prefix(explain) { show("possible, true", l) }
         for l in matches.filter({ who($0.leftAgency, $0.leftRecord) != who($0.rightAgency, $0.rightRecord) }).prefix(explain) { show("match, false", l) }

@@ -47,7 +47,7 @@ struct Link: AsyncParsableCommand {
         let (headers, agencies) = try offline()
         guard !agencies.isEmpty else { throw ValidationError("nothing to link: the store holds no batch; ingest some, or name batches to link offline") }
         let verified = ContinuousClock.now - start
-        let reused = try model.map { try JSONDecoder().decode(MatchModel.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let reused = try model.map { try MatchModel.decoded(from: Data(contentsOf: URL(fileURLWithPath: $0))) }
         let result = Linker.link(
             agencies, blocker: Blocker(filterBits: headers[0].bloom.bits), model: reused,
             matchThreshold: matchThreshold, possibleThreshold: possibleThreshold, withinAgency: !noDuplicates, threads: threads)
@@ -105,7 +105,7 @@ extension Link {
     /// Links the store (incrementally unless --full or never linked) and writes its links and clusters.
     func linkStore() async throws {
         let start = ContinuousClock.now
-        let reused = try model.map { try JSONDecoder().decode(MatchModel.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let reused = try model.map { try MatchModel.decoded(from: Data(contentsOf: URL(fileURLWithPath: $0))) }
         let options = LinkOptions(
             model: reused, matchThreshold: matchThreshold, possibleThreshold: possibleThreshold, withinAgency: !noDuplicates, threads: threads)
         let (summaries, export, state) = try await database.withStore { store in

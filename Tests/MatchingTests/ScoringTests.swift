@@ -30,10 +30,63 @@ struct ScoringTests {
         #expect(v[.nhsNumber] == nil)          // missing on one side: no evidence
         let c = try Self.record(["3", "Willem", "Smyth", "1990-01-01", "F", "M1 4BT", "", ""])
         let w = Comparator.compare(a, c)
-        #expect(w[.surname] == 5 && w[.dateOfBirth] == 3 && w[.sex] == 1 && w[.location] == 5)
+        #expect(w[.surname] == 5 && w[.dateOfBirth] == 4 && w[.sex] == 1 && w[.location] == 5)
         // Location is comparable from postcodes alone; with neither postcode nor address on a side it is missing.
         let d = try Self.record(["4", "Willem", "Smyth", "1990-01-01", "F", "", "", ""])
         #expect(Comparator.compare(a, d)[.location] == nil)
+    }
+
+    static let middleHeader = ["id", "forename", "middle_name", "surname", "dob"]
+    static func withMiddle(_ row: [String]) throws -> EncodedRecord {
+        try RecordEncoder(
+            schema: SchemaSuggestion.suggest(header: middleHeader), header: middleHeader, key: key, sealer: nil,
+            batchDate: CalendarDate(year: 2026, month: 11, day: 23)!
+        ).encode(row).get()
+    }
+
+    @Test("a short form of a given name, a birth year one off and middle names have their own levels", arguments: [
+        ("Oluwadamilola", "Damilola", 4), ("Tomasz", "Tom", 1), ("Adebayo", "Bayo", 1), ("Chidinma", "Dinma", 4),
+        ("Olivia", "Amelia", 6), ("Jack", "Jake", 2), ("Brian", "Ian", 6),
+        // A name inside a longer one is not always its short form; the model weighs the level by how
+        // often different people show it (and, at one address, by what co-resident people share).
+        ("Jonathan", "Nathan", 4), ("Isabella", "Ella", 4),
+    ])
+    func newLevels(long: String, short: String, level: Int) throws {
+        let a = try Self.withMiddle(["1", long, "", "Smith", "12/03/2012"])
+        let b = try Self.withMiddle(["2", short, "", "Smith", "12/03/2012"])
+        #expect(Comparator.compare(a, b)[.givenName] == level, "\(long) / \(short)")
+    }
+
+    @Test("birth year one off agrees on day and month; middle names compare as same, same initial, different or not at all")
+    func dateAndMiddle() throws {
+        let a = try Self.withMiddle(["1", "Nicola", "Claire", "Bailey", "06/04/1985"])
+        #expect(Comparator.compare(a, try Self.withMiddle(["2", "Nicky", "Claire", "Bailey", "06/04/1986"]))[.dateOfBirth] == 3)
+        #expect(Comparator.compare(a, try Self.withMiddle(["2", "Nicky", "Claire", "Bailey", "07/04/1985"]))[.dateOfBirth] == 2)
+        #expect(Comparator.compare(a, try Self.withMiddle(["2", "Nicky", "Claire", "Bailey", "07/05/1986"]))[.dateOfBirth] == 4)
+        #expect(Comparator.compare(a, try Self.withMiddle(["2", "Nicola", "Claire Louise", "Bailey", ""]))[.middleNames] == 0)
+        #expect(Comparator.compare(a, try Self.withMiddle(["2", "Nicola", "C", "Bailey", ""]))[.middleNames] == 1)
+        #expect(Comparator.compare(a, try Self.withMiddle(["2", "Nicola", "Jane", "Bailey", ""]))[.middleNames] == 2)
+        #expect(Comparator.compare(a, try Self.withMiddle(["2", "Nicola", "", "Bailey", ""]))[.middleNames] == nil)
+        // First and middle names the other way round: the given name already says so; middle names add nothing.
+        let swapped = Comparator.compare(a, try Self.withMiddle(["2", "Claire", "Nicola", "Bailey", ""]))
+        #expect(swapped[.givenName] == 1 && swapped[.middleNames] == nil)
+    }
+
+    @Test("a saved model trained on other comparison levels is refused with what to do")
+    func outdatedModel() throws {
+        let (_, model) = Self.trained(try Self.population())
+        let good = try JSONEncoder().encode(model)
+        #expect(try MatchModel.decoded(from: good) == model)
+        var old = model
+        old.m["dateOfBirth"] = [0.9, 0.01, 0.04, 0.05]
+        #expect(throws: MatchModelError.levelsChanged(field: "dateOfBirth", trained: 4, current: 5)) {
+            try MatchModel.decoded(from: try JSONEncoder().encode(old))
+        }
+        old = model
+        old.u["middleNames"] = nil
+        let error = #expect(throws: MatchModelError.self) { try MatchModel.decoded(from: try JSONEncoder().encode(old)) }
+        #expect(error?.description.contains("re-train it with a full link") == true)
+        #expect(throws: MatchModelError.malformed) { try MatchModel.decoded(from: Data("{}".utf8)) }
     }
 
     /// Synthetic people: each left record has a corrupted copy on the right plus unrelated decoys
@@ -142,12 +195,12 @@ struct ModelPropertyTests {
         let fields = ComparedField.allCases
         // True m and u per field (over that field's levels); fields absent from the dictionaries are missing.
         let trueM: [ComparedField: [Double]] = [
-            .givenName: [0.80, 0.06, 0.04, 0.04, 0.02, 0.04], .surname: [0.85, 0.03, 0.04, 0.03, 0.02, 0.03],
-            .dateOfBirth: [0.90, 0.03, 0.02, 0.05], .sex: [0.97, 0.03], .location: [0.60, 0.10, 0.05, 0.10, 0.05, 0.10],
+            .givenName: [0.80, 0.06, 0.04, 0.03, 0.01, 0.02, 0.04], .surname: [0.85, 0.03, 0.04, 0.03, 0.02, 0.03],
+            .dateOfBirth: [0.88, 0.03, 0.02, 0.02, 0.05], .sex: [0.97, 0.03], .location: [0.60, 0.10, 0.05, 0.10, 0.05, 0.10],
         ]
         let trueU: [ComparedField: [Double]] = [
-            .givenName: [0.02, 0.01, 0.03, 0.04, 0.10, 0.80], .surname: [0.05, 0.01, 0.04, 0.05, 0.10, 0.75],
-            .dateOfBirth: [0.01, 0.002, 0.02, 0.968], .sex: [0.5, 0.5], .location: [0.001, 0.002, 0.01, 0.03, 0.05, 0.907],
+            .givenName: [0.02, 0.01, 0.03, 0.04, 0.01, 0.09, 0.80], .surname: [0.05, 0.01, 0.04, 0.05, 0.10, 0.75],
+            .dateOfBirth: [0.01, 0.002, 0.02, 0.003, 0.965], .sex: [0.5, 0.5], .location: [0.001, 0.002, 0.01, 0.03, 0.05, 0.907],
         ]
         var g = SplitMix64(seed: 7)
         func draw(_ p: [Double]) -> Int {

@@ -26,14 +26,16 @@ struct BatchTests {
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
     }
 
-    static func fixture() throws -> Fixture {
+    static func fixture(invalidValues: InvalidValuePolicy = .rejectRow) throws -> Fixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mashlink-batch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try Data(extract.utf8).write(to: dir.appendingPathComponent("extract.csv"))
         let hub = X25519.PrivateKey()
         let header = ["record_id", "forename", "surname", "date_of_birth", "sex", "address_line_1", "postcode", "nhs_number", "cp_notes"]
+        var schema = SchemaSuggestion.suggest(header: header)
+        schema.invalidValues = invalidValues
         let options = TokeniseOptions(
-            agency: "police", schema: SchemaSuggestion.suggest(header: header), linkageKey: .generate(),
+            agency: "police", schema: schema, linkageKey: .generate(),
             signingKey: Ed25519.PrivateKey(), hubReleaseKey: hub.publicKey, batchDate: CalendarDate(year: 2026, month: 11, day: 23)!)
         return Fixture(dir: dir, options: options, hub: hub)
     }
@@ -68,6 +70,28 @@ struct BatchTests {
         #expect(reader.header.agency == "police" && reader.header.linkageKeyID == f.options.linkageKey.keyID)
         #expect(reader.header.schemaDigest == f.options.schema.digest)
         #expect(records[0].payload[.cp] != nil)
+    }
+
+    @Test("under omitField, rows with an invalid date of birth or NHS number are in the batch and listed in the rejects file")
+    func omitField() throws {
+        let f = try Self.fixture(invalidValues: .omitField)
+        defer { try? FileManager.default.removeItem(at: f.dir) }
+        let summary = try Tokeniser.run(
+            inputPath: f.path("extract.csv"), batchPath: f.path("batch.mlb"), rejectsPath: f.path("rejects.csv"), options: f.options)
+        #expect(summary.read == 7 && summary.tokenised == 5 && summary.tokenisedWithout == 2 && summary.rejected == 2)
+        #expect(summary.description == "read 7, tokenised 5 (2 without an invalid value), rejected 2 → \(f.path("rejects.csv"))")
+        var rejects = try CSVReader(path: f.path("rejects.csv"))
+        var rows: [(String, String)] = []
+        while let row = try rejects.next() { rows.append((row.fields[0], row.fields[1])) }
+        #expect(rows.map(\.0) == ["4", "5", "6", "7"])
+        #expect(rows[0].1.hasPrefix("tokenised without the date of birth") && rows[1].1.hasPrefix("tokenised without the NHS number"))
+        #expect(!rows[2].1.hasPrefix("tokenised without") && !rows[3].1.hasPrefix("tokenised without"))
+        let reader = try BatchReader(path: f.path("batch.mlb"), expectedSigner: f.options.signingKey.publicKey)
+        var records: [EncodedRecord] = []
+        while let r = try reader.next() { records.append(r) }
+        #expect(records.count == 5)
+        // P3's impossible date and P4's failed check digit are left out; only P1 then has an NHS number.
+        #expect(records.filter { $0.tokens[TokenName.dob] == nil }.count == 1 && records.filter { $0.tokens[TokenName.nhs] != nil }.count == 1)
     }
 
     @Test("no identifier from the extract appears anywhere in the batch")

@@ -78,10 +78,32 @@ struct EncoderTests {
         (["", "Jack", "Taylor", "15/06/2011", "", "", "", "", ""], "record id"),
     ])
     func rejections(row: [String], expected: String) throws {
-        let result = try Self.encoder().encode(row)
+        var schema = SchemaSuggestion.suggest(header: Self.header)
+        schema.invalidValues = .rejectRow
+        let result = try Self.encoder(schema).encode(row)
         guard case .failure(let rejection) = result else { Issue.record("row should be rejected"); return }
         #expect(rejection.reason.contains(expected))
         for value in row where value.count > 2 { #expect(!rejection.reason.contains(value)) }
+    }
+
+    @Test("with invalidValues omitField, an invalid date of birth or NHS number is left out and the row kept, saying why", arguments: [
+        (["1", "Kate", "Williams", "30/02/2015", "", "", "", "", ""], "date of birth", TokenName.dob),
+        (["1", "Kate", "Williams", "14/05/2040", "", "", "", "", ""], "date of birth", TokenName.dob),
+        (["1", "Jack", "Taylor", "15/06/2011", "", "", "", "1234567890", ""], "NHS number", TokenName.nhs),
+    ])
+    func omittedValues(row: [String], expected: String, token: String) throws {
+        let schema = SchemaSuggestion.suggest(header: Self.header)
+        #expect(schema.invalidValues == .omitField)
+        var omitted: [String] = []
+        let record = try Self.encoder(schema).encode(row, omitted: &omitted).get()
+        #expect(record.tokens[token] == nil && record.tokens[TokenName.surname] != nil)
+        #expect(omitted.count == 1 && omitted[0].hasPrefix("tokenised without the \(expected)"))
+        for value in row where value.count > 2 { #expect(!omitted[0].contains(value)) }
+        // Rows with nothing usable are still rejected whatever the policy.
+        let onlyInvalid = ["2", "", "", token == TokenName.dob ? row[3] : "", "", "", "", token == TokenName.nhs ? row[7] : "", ""]
+        guard case .failure = try Self.encoder(schema).encode(onlyInvalid) else {
+            Issue.record("a row whose only identifiers are invalid must be rejected"); return
+        }
     }
 
     @Test("payload tiers are sealed to the hub, bound to agency, batch, record and tier")

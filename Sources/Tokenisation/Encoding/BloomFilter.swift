@@ -85,6 +85,18 @@ public struct BloomFilter: Sendable, Hashable {
         return 2 * Double(both) / Double(total)
     }
 
+    /// The overlap coefficient |A∧B| / min(|A|, |B|): near 1 when one filter's q-grams are all in the
+    /// other's, as a short form's are in the full name ("Seun" in "Oluwaseun", "Tom" in "Tomasz"),
+    /// however much longer the other is; 0 when either is empty.
+    public func overlap(_ other: BloomFilter) -> Double {
+        precondition(other.words.count == words.count, "Bloom filters of different lengths cannot be compared")
+        let smaller = min(popcount, other.popcount)
+        guard smaller > 0 else { return 0 }
+        var both = 0
+        for (x, y) in zip(words, other.words) { both &+= (x & y).nonzeroBitCount }
+        return Double(both) / Double(smaller)
+    }
+
     /// Serialised form: the words as little-endian bytes.
     public var bytes: [UInt8] {
         var out = [UInt8]()

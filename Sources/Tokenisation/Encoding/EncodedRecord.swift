@@ -39,12 +39,16 @@ public enum TokenName {
     public static let givenCanonical = "given.canonical"
     public static let givenPhonetic = "given.phonetic"
     public static let middle = "middle"
+    /// Initial of each middle name, so "Claire" and "C" (or "Clare") agree on the initial.
+    public static let middleInitial = "middle.initial"
     public static let surname = "surname"
     public static let surnamePart = "surname.part"
     public static let surnamePhonetic = "surname.phonetic"
     public static let dob = "dob"
     public static let dobSwapped = "dob.swapped"
     public static let dobYearMonth = "dob.ym"
+    /// Month and day of birth without the year (MMDD), so a birth year recorded one off still agrees on the rest.
+    public static let dobMonthDay = "dob.md"
     public static let sex = "sex"
     public static let postcode = "postcode"
     public static let postcodeSector = "postcode.sector"

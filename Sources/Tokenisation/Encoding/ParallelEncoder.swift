@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
 
-/// A record's reference and its serialised batch line.
+/// A record's reference, its serialised batch line, and the invalid values left out of it.
 struct EncodedLine {
     let reference: String
     let line: [UInt8]
+    let omitted: [String]
 }
 
 /// Encodes a chunk of rows on several threads, one ``RecordEncoder`` per thread, keeping row order.
@@ -32,10 +33,12 @@ final class ParallelEncoder {
             while i < rows.count {
                 if rows[i].problem == nil {
                     // Serialising here, on the worker, keeps the single writer thread light.
-                    local.append((i, encoder.encode(rows[i].fields).map { record in
+                    var omitted: [String] = []
+                    let result = encoder.encode(rows[i].fields, omitted: &omitted)
+                    local.append((i, result.map { record in
                         var line: [UInt8] = []
                         RecordLine.serialise(record, into: &line)
-                        return EncodedLine(reference: record.reference, line: line)
+                        return EncodedLine(reference: record.reference, line: line, omitted: omitted)
                     }))
                 }
                 i += workers

@@ -19,7 +19,7 @@ public struct RowRejection: Error, Sendable, Hashable, CustomStringConvertible {
 /// Holds HMAC contexts, so it is not `Sendable`; a parallel tokeniser makes one per task.
 public final class RecordEncoder {
     /// Bumped whenever normalisation changes what a value encodes to; part of every field digest.
-    public static let normalisationVersion = 2
+    public static let normalisationVersion = 3
 
     private let schema: LinkageSchema
     private let sealer: PayloadSealer?
@@ -83,6 +83,15 @@ public final class RecordEncoder {
 
     /// Encodes one row, or says why it cannot be encoded.
     public func encode(_ fields: [String]) -> Result<EncodedRecord, RowRejection> {
+        var omitted: [String] = []
+        return encode(fields, omitted: &omitted)
+    }
+
+    /// Encodes one row like ``encode(_:)``; under ``InvalidValuePolicy/omitField`` an invalid date of
+    /// birth or NHS number is left out instead of rejecting the row, and `omitted` gets one reason
+    /// for each value left out (naming the column's kind, never its value).
+    public func encode(_ fields: [String], omitted: inout [String]) -> Result<EncodedRecord, RowRejection> {
+        let omitInvalid = schema.invalidValues == .omitField
         guard let id = values(.recordID, fields).first else {
             return .failure(RowRejection("the record id column is empty; every row needs the agency's own id"))
         }
@@ -105,7 +114,8 @@ public final class RecordEncoder {
         var dob: ParsedDateOfBirth?
         if let raw = values(.dateOfBirth, fields).first {
             do { dob = try DateOfBirth.parse(raw, referenceDate: batchDate) } catch {
-                return .failure(RowRejection("\(error)"))
+                guard omitInvalid else { return .failure(RowRejection("\(error)")) }
+                omitted.append("tokenised without the date of birth: \(error)")
             }
         }
         let salt = schema.hardening.saltWithBirthYear ? dob.map { String($0.date.year) } ?? "" : ""
@@ -116,6 +126,7 @@ public final class RecordEncoder {
             add(TokenName.dob, dob.date.compact)
             add(TokenName.dobSwapped, dob.swapped?.compact, keyedAs: TokenName.dob)
             add(TokenName.dobYearMonth, String(dob.date.compact.prefix(6)))
+            add(TokenName.dobMonthDay, String(dob.date.compact.suffix(4)))
         }
 
         // Given names.
@@ -131,7 +142,10 @@ public final class RecordEncoder {
         }
         let middle = given.tokens.dropFirst() + values(.middleNames, fields).flatMap { NameNormaliser.givenNames($0).tokens }
         // Keyed as given names, so a given name recorded as a middle name elsewhere still agrees.
-        for m in middle { add(TokenName.middle, m, keyedAs: TokenName.given) }
+        for m in middle {
+            add(TokenName.middle, m, keyedAs: TokenName.given)
+            add(TokenName.middleInitial, m.first.map(String.init))
+        }
 
         // Surname and former surname.
         let surname = NameNormaliser.surname(values(.surname, fields).joined(separator: " "))
@@ -198,7 +212,8 @@ public final class RecordEncoder {
         // NHS number and other identifiers.
         if let raw = values(.nhsNumber, fields).first {
             do { add(TokenName.nhs, try NHSNumber(raw).digits) } catch {
-                return .failure(RowRejection("\(error)"))
+                guard omitInvalid else { return .failure(RowRejection("\(error)")) }
+                omitted.append("tokenised without the NHS number: \(error)")
             }
         }
         for raw in values(.otherIdentifier, fields) { add(TokenName.other, TextFolding.compact(raw)) }
@@ -236,8 +251,8 @@ public final class RecordEncoder {
 
     /// The tokens ``Hardening/saltNameTokens`` salts with the birth year.
     static let nameTokens: Set<String> = [
-        TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.middle, TokenName.surname,
-        TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
+        TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.middle, TokenName.middleInitial,
+        TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
     ]
 
     /// Nickname and spelling-family canonical forms of a first name (the name itself if it has none).

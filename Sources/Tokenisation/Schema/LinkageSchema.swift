@@ -67,7 +67,7 @@ public struct Hardening: Sendable, Hashable, Codable {
     /// Send only the record-level composite filter (`record`), not the field-level `given`,
     /// `surname` and `address` filters. Absent: both are sent.
     public var recordFilterOnly: Bool?
-    /// Salt the name tokens (`given`, `given.canonical`, `given.phonetic`, `middle`, `surname`,
+    /// Salt the name tokens (`given`, `given.canonical`, `given.phonetic`, `middle`, `middle.initial`, `surname`,
     /// `surname.part`, `surname.phonetic` and the name-based blocking keys) with the birth year, so
     /// the hub no longer sees one histogram per name field. Two records agree on a name token only
     /// if their birth years agree too. Absent: off.
@@ -122,6 +122,17 @@ public struct Hardening: Sendable, Hashable, Codable {
     }
 }
 
+/// What the tokeniser does with a row whose date of birth or NHS number fails validation (an
+/// impossible date, a failed check digit).
+public enum InvalidValuePolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The whole row goes to the rejects file and is not in the batch.
+    case rejectRow
+    /// The row is tokenised without the invalid value (that field is then missing, which counts
+    /// neither for nor against a match) and is also listed in the rejects file with the reason, so
+    /// the data officer can correct the source. A person with one mistyped value is still found.
+    case omitField
+}
+
 /// The linkage schema: which column is which, and how identifiers are encoded.
 ///
 /// Stored as JSON (see `docs/formats.md`). Its canonical digest travels in every batch; the hub
@@ -138,6 +149,9 @@ public struct LinkageSchema: Sendable, Hashable, Codable {
     public var bloom: BloomParameters
     /// Filter hardening.
     public var hardening: Hardening
+    /// What to do with an invalid date of birth or NHS number; absent means ``InvalidValuePolicy/rejectRow``.
+    /// It changes which rows are in a batch, not how values are encoded, so it is not in the digest.
+    public var invalidValues: InvalidValuePolicy?
 
     /// Makes a schema; ``validate(header:)`` checks it against an input.
     public init(columns: [ColumnRole], bloom: BloomParameters = .init(), hardening: Hardening = .init()) {

@@ -39,7 +39,9 @@ public enum SchemaSuggestion {
                 roles.append(ColumnRole(ignoring: column))
             }
         }
-        return LinkageSchema(columns: roles, hardening: .standard)
+        var schema = LinkageSchema(columns: roles, hardening: .standard)
+        schema.invalidValues = .omitField
+        return schema
     }
 
     private static func tier(of column: String) -> PayloadTier? {
