@@ -181,6 +181,16 @@ public enum StoreLinker {
         let clusters = try await recluster(
             store, agency: batch.agency, newIDs: newIDs, otherIDs: otherIDs, otherAgencies: others.map(\.agency),
             scoring: scoring, newLinks: links, agencyOfBatch: agencyOfBatch)
+        // Runners-up of one-to-one that clustering put in the same person, as a full link keeps them.
+        let personOf = Dictionary(clusters.assignments.map { ($0.recordID, $0.cluster) }, uniquingKeysWith: { a, _ in a })
+        for (a, pairs) in scoring.displaced.enumerated() {
+            let newFirst = batch.agency < others[a].agency
+            for p in pairs {
+                let x = newIDs[p.left], y = otherIDs[a][p.right]
+                guard let cx = personOf[x], cx == personOf[y] else { continue }
+                links.append(newFirst ? stored(p, left: x, right: y) : stored(p, left: y, right: x))
+            }
+        }
         clock.lap("clustering")
         let entries = storageKeys.enumerated().flatMap { i, keys in keys.map { (key: $0, record: newIDs[i]) } }
         let keys = [(batchID: batch.batchID, entries: entries)]

@@ -16,7 +16,7 @@ public enum ComparedField: String, CaseIterable, Sendable, Hashable, Codable {
     /// Level names, strongest first; used in evidence ("surname phonetic").
     public var levels: [String] {
         switch self {
-        case .givenName: ["exact", "nickname, spelling variant or other given name", "phonetic", "similar (Dice ≥ 0.8)", "short form (one name's letter pairs within the other's)", "somewhat similar (Dice ≥ 0.6)", "different"]
+        case .givenName: ["exact", "nickname, spelling variant or other given name", "phonetic", "similar (Dice ≥ 0.8)", "one letter apart", "short form (one name's letter pairs within the other's)", "somewhat similar (Dice ≥ 0.6)", "different"]
         case .surname: ["exact", "one part agrees", "phonetic", "similar (Dice ≥ 0.8)", "somewhat similar (Dice ≥ 0.6)", "different"]
         case .dateOfBirth: ["exact", "day and month transposed", "same year and month", "same day and month, another year", "different"]
         case .sex: ["same", "different"]
@@ -52,14 +52,14 @@ public struct ComparisonVector: Sendable, Hashable {
 public struct ComparisonProfile: Sendable {
     /// The token names compared, in slot order.
     static let names: [String] = [
-        TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.middle, TokenName.middleInitial,
+        TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.givenEdit, TokenName.middle, TokenName.middleInitial,
         TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic,
         TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.sex,
         TokenName.houseAndPostcode, TokenName.postcode, TokenName.postcodeSector, TokenName.postcodeDistrict,
         TokenName.nhs, TokenName.other,
     ]
     enum Slot: Int {
-        case given, givenCanonical, givenPhonetic, middle, middleInitial, surname, surnamePart, surnamePhonetic
+        case given, givenCanonical, givenPhonetic, givenEdit, middle, middleInitial, surname, surnamePart, surnamePhonetic
         case dob, dobSwapped, dobYearMonth, dobMonthDay, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict, nhs, other
     }
 
@@ -141,7 +141,7 @@ public enum Comparator {
             if a.shares(.given, with: b, .given) { return 0 }
             if a.shares(.givenCanonical, with: b, .givenCanonical) || a.shares(.given, with: b, .middle) || a.shares(.middle, with: b, .given) { return 1 }
             if a.shares(.givenPhonetic, with: b, .givenPhonetic) { return 2 }
-            return givenSimilarity(a.given, b.given)
+            return givenSimilarity(a, b)
         case .surname:
             guard a.has(.surname), b.has(.surname) else { return nil }
             if a.shares(.surname, with: b, .surname) { return 0 }
@@ -177,9 +177,13 @@ public enum Comparator {
         case .middleNames:
             guard a.has(.middle), b.has(.middle) else { return nil }
             if a.shares(.middle, with: b, .middle) { return 0 }
-            // A first name recorded as a middle name on the other side (names swapped, or a middle name
-            // used as the first) is the given name's evidence already; the rest is not compared again.
-            if a.shares(.middle, with: b, .given) || a.shares(.given, with: b, .middle) { return nil }
+            // First and middle names recorded the other way round are the given name's evidence
+            // already. Only one way round ("Oliver Lucas" and "Harry Oliver": each side's middle names
+            // and the other's first name disagree) is how twins named after each other look, so it
+            // counts as different middle names.
+            let crossed = (a.shares(.middle, with: b, .given), a.shares(.given, with: b, .middle))
+            if crossed.0 && crossed.1 { return nil }
+            if crossed.0 || crossed.1 { return 2 }
             return a.shares(.middleInitial, with: b, .middleInitial) ? 1 : 2
         }
     }
@@ -190,13 +194,15 @@ public enum Comparator {
     /// 0.75–0.85 and names sharing half their pairs about 0.45–0.55 (`ComparisonTests`).
     static let shortFormOverlap = 0.7
 
-    /// Given-name levels from the filters: similar (Dice ≥ 0.8), short form, somewhat similar, different.
-    private static func givenSimilarity(_ x: BloomFilter?, _ y: BloomFilter?) -> Int {
-        guard let x, let y, x.bitCount == y.bitCount, !x.isEmpty, !y.isEmpty else { return 6 }
-        let d = x.dice(y)
-        if d >= 0.8 { return 3 }
-        if x.overlap(y) >= shortFormOverlap { return 4 }
-        return d >= 0.6 ? 5 : 6
+    /// Given-name levels below phonetic: similar (Dice ≥ 0.8), one letter apart (a shared
+    /// deletion-neighbourhood token), short form, somewhat similar (Dice ≥ 0.6), different.
+    private static func givenSimilarity(_ a: ComparisonProfile, _ b: ComparisonProfile) -> Int {
+        let d = diceLevel(a.given, b.given)
+        if let d, d >= 0.8 { return 3 }
+        if a.shares(.givenEdit, with: b, .givenEdit) { return 4 }
+        guard let d, let x = a.given, let y = b.given else { return 7 }
+        if x.overlap(y) >= shortFormOverlap { return 5 }
+        return d >= 0.6 ? 6 : 7
     }
 
     private static func dice(_ x: BloomFilter?, _ y: BloomFilter?, from first: Int) -> Int {

@@ -14,6 +14,10 @@ public struct IncrementalScoring: Sendable {
 
     /// Per other agency, the pairs kept (one-to-one, as in a full link) in the match or possible band.
     public let cross: [[Pair]]
+    /// Per other agency, match-band pairs that lost one-to-one to a stronger pair of the same record.
+    /// The caller keeps them as links where clustering puts both records in one person (the other
+    /// side holds that person twice), as a full link does.
+    public let displaced: [[Pair]]
     /// Per other agency, compared pairs scored below the possible band: explicit evidence of two
     /// different people, which clustering respects.
     public let crossConflicts: [[CandidatePair]]
@@ -48,18 +52,20 @@ extension Linker {
                 scorer.score(left[p.left], right[p.right], Comparator.compare(leftProfiles[p.left], rightProfiles[p.right]), withinAgency: within)
             }
         }
-        var cross: [[IncrementalScoring.Pair]] = [], crossConflicts: [[CandidatePair]] = []
+        var cross: [[IncrementalScoring.Pair]] = [], crossConflicts: [[CandidatePair]] = [], displaced: [[IncrementalScoring.Pair]] = []
         for (k, other) in others.enumerated() {
             let scores = scored(new, newProfiles, other, other.map(ComparisonProfile.init), pairs[k], within: false)
             let kept = OneToOne.keep(pairs[k], scores: scores)
-            var out: [IncrementalScoring.Pair] = [], conflicts: [CandidatePair] = []
+            var out: [IncrementalScoring.Pair] = [], conflicts: [CandidatePair] = [], lost: [IncrementalScoring.Pair] = []
             for (i, p) in pairs[k].enumerated() {
                 let band = model.band(scores[i])
                 if band != .nonMatch, kept.contains(i) { out.append(.init(left: p.left, right: p.right, score: scores[i], band: band)) }
+                if band == .match, !kept.contains(i) { lost.append(.init(left: p.left, right: p.right, score: scores[i], band: band)) }
                 if scores[i] < model.possibleThreshold { conflicts.append(p) }
             }
             cross.append(out)
             crossConflicts.append(conflicts)
+            displaced.append(lost)
         }
         var duplicates: [IncrementalScoring.Pair] = [], duplicateConflicts: [CandidatePair] = []
         var oversized: [String: Int] = [:], within = 0
@@ -75,7 +81,7 @@ extension Linker {
             }
         }
         return IncrementalScoring(
-            cross: cross, crossConflicts: crossConflicts, duplicates: duplicates, duplicateConflicts: duplicateConflicts,
+            cross: cross, displaced: displaced, crossConflicts: crossConflicts, duplicates: duplicates, duplicateConflicts: duplicateConflicts,
             candidatePairs: pairs.reduce(within) { $0 + $1.count }, oversizedBlocks: oversized)
     }
 }

@@ -116,6 +116,8 @@ public enum Linker {
         }
         var links: [Link] = []
         var crossEdges: [Edge] = [], withinEdges: [Edge] = []
+        // Match-band pairs that lost one-to-one: kept as links if clustering puts both in one person.
+        var displaced: [(task: Int, pair: Int)] = []
         var scoresByTask: [[Double]] = []
         for (t, (a, b)) in tasks.enumerated() {
             let left = agencies[a].records, right = agencies[b].records, pairs = blocked[t].pairs
@@ -125,6 +127,7 @@ public enum Linker {
             scoresByTask.append(scores)
             // One-to-one across agencies; inside one agency a record may have several duplicates.
             let kept = a == b ? Set(pairs.indices) : OneToOne.keep(pairs, scores: scores)
+            for i in pairs.indices where !kept.contains(i) && trained.band(scores[i]) == .match { displaced.append((t, i)) }
             for i in pairs.indices where kept.contains(i) {
                 let band = trained.band(scores[i])
                 guard band != .nonMatch else { continue }
@@ -159,6 +162,16 @@ public enum Linker {
         clustering.merge(withinEdges, requireDisjointAgencies: false)
         clustering.merge(crossEdges, requireDisjointAgencies: true)
         stats.refusedMerges = clustering.refused
+        // One-to-one keeps a record's best partner in each other agency; when that agency holds the
+        // person twice (two of its records linked as duplicates), the runner-up is the same person
+        // too, and its link is kept once clustering has put all three together.
+        for (t, i) in displaced {
+            let (a, b) = tasks[t], p = blocked[t].pairs[i]
+            guard clustering.root(offsets[a] + p.left) == clustering.root(offsets[b] + p.right) else { continue }
+            links.append(Link(
+                leftAgency: agencies[a].agency, leftRecord: agencies[a].records[p.left].reference, rightAgency: agencies[b].agency,
+                rightRecord: agencies[b].records[p.right].reference, score: scoresByTask[t][i], band: .match))
+        }
 
         var clusterNumber: [Int: Int] = [:]
         var clusters: [(String, String, Int)] = []

@@ -86,18 +86,6 @@ public struct MatchModel: Sendable, Codable, Hashable {
         return log2(p / (1 - p))
     }
 
-    /// The chance that a pair inside one agency is one person judged on the fields that people at one
-    /// address do not share by being a family (given name, date of birth, sex, NHS number, other
-    /// identifier, middle names), against the population: what ``ModelTrainer/estimateHouseholdU(_:model:pseudoCount:maximumPairs:)``
-    /// uses to keep duplicates out of its picture of households.
-    public func identityPosterior(_ v: ComparisonVector) -> Double {
-        var s = priorWeight(withinAgency: true)
-        for field in [ComparedField.givenName, .dateOfBirth, .sex, .nhsNumber, .otherIdentifier, .middleNames] {
-            if let l = v[field] { s += weight(field, level: l) }
-        }
-        return 1 / (1 + exp2(-s))
-    }
-
     /// The pair's score: prior log2 odds plus the weight of every present field.
     public func score(_ v: ComparisonVector, withinAgency: Bool = false) -> Double {
         var s = priorWeight(withinAgency: withinAgency)
@@ -211,7 +199,7 @@ public enum ModelTrainer {
     /// households (or a small one) is still scored as if co-resident people were family, which is the
     /// safe assumption in safeguarding.
     public static let householdPrior: [ComparedField: [Double]] = [
-        .givenName: [0.01, 0.01, 0.01, 0.02, 0.01, 0.04, 0.90],
+        .givenName: [0.01, 0.01, 0.01, 0.02, 0.03, 0.01, 0.04, 0.87],
         .surname: [0.60, 0.05, 0.02, 0.03, 0.02, 0.28],
         .dateOfBirth: [0.005, 0.002, 0.01, 0.005, 0.978],
         .sex: [0.5, 0.5],
@@ -221,17 +209,20 @@ public enum ModelTrainer {
     ]
 
     /// u among different people at one address, from pairs of records *inside one agency* that are
-    /// co-located (siblings, parents and children, twins, flatmates). A pair that may be one person
-    /// (a duplicate, which an agency with many would otherwise teach as "household") counts only by
-    /// its chance of being two people: with a `model`, 1 − ``MatchModel/identityPosterior(_:)``;
-    /// without, 0 if it ``looksLikeOnePerson(_:)``, else 1. Blended with
-    /// ``householdPrior``
-    /// weighted as `pseudoCount` pairs. At most `maximumPairs` pairs are compared, and at most 50 per
-    /// postcode, so the work stays linear in the records.
+    /// co-located (siblings, parents and children, twins, flatmates), blended with ``householdPrior``
+    /// weighted as `pseudoCount` pairs. Some co-located pairs are one person twice (a duplicate);
+    /// with a `model`, EM on the co-located pairs separates them, its m held and u among household
+    /// members and the share of duplicates estimated (a MAP estimate, the prior blended in at every
+    /// step), so an agency with many duplicates does not teach "household" what duplicates look
+    /// like. Without a model, a pair counts 0 if it ``looksLikeOnePerson(_:)``, else 1. Only pairs
+    /// with both dates of birth count: without one, a parent and child of one name look like a
+    /// duplicate. At most `maximumPairs` pairs are compared, and at most 50 per postcode, so the work
+    /// stays linear in the records.
     public static func estimateHouseholdU(
-        _ agencies: [[EncodedRecord]], model: MatchModel? = nil, pseudoCount: Double = 1_000, maximumPairs: Int = 200_000
+        _ agencies: [[EncodedRecord]], model: MatchModel? = nil, pseudoCount: Double = 1_000, maximumPairs: Int = 200_000,
+        iterations: Int = 20
     ) -> [String: [Double]] {
-        var counts = emptyCounts()
+        var vectors: [ComparisonVector] = []
         var compared = 0
         outer: for records in agencies {
             var byPostcode: [Token: [Int]] = [:]
@@ -244,22 +235,49 @@ public enum ModelTrainer {
                         inGroup += 1
                         compared += 1
                         let v = Comparator.compare(records[group[x]], records[group[y]])
-                        guard v.isCoLocated else { continue }
-                        let weight = model.map { 1 - $0.identityPosterior(v) } ?? (looksLikeOnePerson(v) ? 0 : 1)
-                        for (i, l) in v.levels.enumerated() { if let l { counts[i][l] += weight } }
+                        if v.isCoLocated, v[.dateOfBirth] != nil { vectors.append(v) }
                     }
                 }
                 if compared >= maximumPairs { break outer }
             }
         }
-        var out: [String: [Double]] = [:]
-        for (i, field) in ComparedField.allCases.enumerated() {
-            guard let prior = householdPrior[field] else { continue }
-            let seen = counts[i].reduce(0, +)
-            let row = zip(counts[i], prior).map { ($0 + pseudoCount * $1) / (seen + pseudoCount) }
-            out[field.rawValue] = row
+        let fields = ComparedField.allCases.enumerated().filter { householdPrior[$0.element] != nil }
+        func blended(_ counts: [[Double]]) -> [String: [Double]] {
+            var out: [String: [Double]] = [:]
+            for (i, field) in fields {
+                let prior = householdPrior[field]!
+                let seen = counts[i].reduce(0, +)
+                out[field.rawValue] = zip(counts[i], prior).map { ($0 + pseudoCount * $1) / (seen + pseudoCount) }
+            }
+            return out
         }
-        return out
+        let patterns = sortedPatterns(vectors)
+        guard let model else {
+            var counts = emptyCounts()
+            for (v, n) in patterns where !looksLikeOnePerson(v) { for (i, l) in v.levels.enumerated() { if let l { counts[i][l] += n } } }
+            return blended(counts)
+        }
+        var household = blended(emptyCounts())
+        var share = 0.5
+        for _ in 0..<iterations {
+            var counts = emptyCounts()
+            var duplicates = 0.0, total = 0.0
+            for (v, n) in patterns {
+                // log2 of P(v | one person) / P(v | two people at one address), over every field but location.
+                var ratio = 0.0
+                for (i, field) in fields {
+                    guard let l = v.levels[i], let m = model.m[field.rawValue], let u = household[field.rawValue], l < m.count, l < u.count else { continue }
+                    ratio += log2(max(m[l], 1e-6) / max(u[l], 1e-6))
+                }
+                let p = 1 / (1 + (1 - share) / share * exp2(-ratio))
+                duplicates += p * n
+                total += n
+                for (i, l) in v.levels.enumerated() { if let l { counts[i][l] += (1 - p) * n } }
+            }
+            household = blended(counts)
+            share = clamp(duplicates / max(total, 1), 1e-6, 1 - 1e-6)
+        }
+        return household
     }
 
     /// At least two of: given name similar (exact to Dice ≥ 0.8), date of birth exact or transposed,

@@ -74,6 +74,21 @@ struct AgenciesBenchmark: ParsableCommand {
         }
         for l in possible.filter({ who($0.leftAgency, $0.leftRecord) == who($0.rightAgency, $0.rightRecord) }).prefix(explain) { show("possible, true", l) }
         for l in matches.filter({ who($0.leftAgency, $0.leftRecord) != who($0.rightAgency, $0.rightRecord) }).prefix(explain) { show("match, false", l) }
+        // True pairs in neither band: not candidates, lost to one-to-one, or scored below possible.
+        var linked = Set<String>()
+        for l in result.links { linked.insert(l.leftAgency + "/" + l.leftRecord + "|" + l.rightAgency + "/" + l.rightRecord); linked.insert(l.rightAgency + "/" + l.rightRecord + "|" + l.leftAgency + "/" + l.leftRecord) }
+        var members: [String: [String]] = [:]
+        for key in index.keys { if let p = who(String(key.split(separator: "/")[0]), String(key.split(separator: "/")[1])) { members[p, default: []].append(key) } }
+        var shown = 0
+        outer: for (_, keys) in members.sorted(by: { $0.key < $1.key }) where keys.count > 1 {
+            for x in keys.indices { for y in keys.indices where y > x && !linked.contains(keys[x] + "|" + keys[y]) {
+                let (a, i) = index[keys[x]]!, (b, j) = index[keys[y]]!
+                let v = Comparator.compare(agencies[a].records[i], agencies[b].records[j])
+                print("# missed \(agencies[a].agency) \(idOf[keys[x]] ?? "?")–\(agencies[b].agency) \(idOf[keys[y]] ?? "?") model score \(formatted(result.model.score(v, withinAgency: a == b))): " + result.model.evidence(v).map(\.description).joined(separator: "; "))
+                shown += 1
+                if shown >= explain { break outer }
+            } }
+        }
     }
 }
 

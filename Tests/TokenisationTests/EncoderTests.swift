@@ -86,6 +86,18 @@ struct EncoderTests {
         for value in row where value.count > 2 { #expect(!rejection.reason.contains(value)) }
     }
 
+    @Test("the given-name deletion neighbourhood: the name and each one-letter deletion, none for names under three letters")
+    func deletionNeighbourhood() {
+        #expect(RecordEncoder.deletionNeighbourhood("jack") == ["jack", "ack", "jck", "jak", "jac"])
+        #expect(RecordEncoder.deletionNeighbourhood("anna") == ["anna", "nna", "ana", "ann"])
+        #expect(RecordEncoder.deletionNeighbourhood("al").isEmpty)
+        // One substitution, insertion or transposition apart: a shared form.
+        for (a, b) in [("karen", "kareh"), ("dafydd", "dafpydd"), ("hawa", "hwaa")] {
+            #expect(!Set(RecordEncoder.deletionNeighbourhood(a)).isDisjoint(with: RecordEncoder.deletionNeighbourhood(b)), "\(a) / \(b)")
+        }
+        #expect(Set(RecordEncoder.deletionNeighbourhood("oliver")).isDisjoint(with: RecordEncoder.deletionNeighbourhood("olivia")))
+    }
+
     @Test("with invalidValues omitField, an invalid date of birth or NHS number is left out and the row kept, saying why", arguments: [
         (["1", "Kate", "Williams", "30/02/2015", "", "", "", "", ""], "date of birth", TokenName.dob),
         (["1", "Kate", "Williams", "14/05/2040", "", "", "", "", ""], "date of birth", TokenName.dob),

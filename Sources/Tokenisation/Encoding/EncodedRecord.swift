@@ -38,6 +38,9 @@ public enum TokenName {
     public static let given = "given"
     public static let givenCanonical = "given.canonical"
     public static let givenPhonetic = "given.phonetic"
+    /// The first given name and each form of it with one letter deleted (a deletion neighbourhood),
+    /// so two names one typo apart (Jack/Jakc, Karen/Kareh, Dafydd/Dafpydd) share a token.
+    public static let givenEdit = "given.edit"
     public static let middle = "middle"
     /// Initial of each middle name, so "Claire" and "C" (or "Clare") agree on the initial.
     public static let middleInitial = "middle.initial"

@@ -138,6 +138,7 @@ public final class RecordEncoder {
             givenCanonical = canonicalGiven(first)
             for c in givenCanonical { add(TokenName.givenCanonical, c) }
             for code in Phonetic.doubleMetaphone(first).codes where !code.isEmpty { add(TokenName.givenPhonetic, code) }
+            for form in Self.deletionNeighbourhood(first) { add(TokenName.givenEdit, form) }
             if fieldFilters { filters["given"] = encoder("given").bloom([first], parameters: bloom, salt: salt) }
         }
         let middle = given.tokens.dropFirst() + values(.middleNames, fields).flatMap { NameNormaliser.givenNames($0).tokens }
@@ -249,9 +250,26 @@ public final class RecordEncoder {
         return .success(EncodedRecord(reference: reference, ageBand: ageBand, tokens: tokens, filters: filters, payload: payload))
     }
 
+    /// `name` and every form of it with one character deleted, for names of at least three
+    /// characters (shorter ones give too many accidental neighbours). Two names share a form exactly
+    /// when one substitution, insertion, deletion or adjacent transposition turns one into the other
+    /// (and for a few names two edits apart, such as Jack and Jake through "jak").
+    static func deletionNeighbourhood(_ name: String) -> [String] {
+        let characters = Array(name)
+        guard characters.count >= 3 else { return [] }
+        var forms = [name]
+        for i in characters.indices {
+            var form = characters
+            form.remove(at: i)
+            let text = String(form)
+            if forms.last != text { forms.append(text) }
+        }
+        return forms
+    }
+
     /// The tokens ``Hardening/saltNameTokens`` salts with the birth year.
     static let nameTokens: Set<String> = [
-        TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.middle, TokenName.middleInitial,
+        TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.givenEdit, TokenName.middle, TokenName.middleInitial,
         TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
     ]
 
