@@ -27,11 +27,12 @@ public struct BlockingConfiguration: Sendable, Hashable {
     /// Passes whose key alone makes a candidate (an identifier such as the NHS number).
     public var sufficientPasses: Set<String>
 
-    /// The default passes: full date of birth (and its swap), NHS number, house number with postcode,
-    /// and the three composite keys; 24 LSH bands of 24 bits; blocks capped at 500 records a side.
+    /// The default passes: full date of birth (and its swap), NHS number, any other identifier the
+    /// agencies share, house number with postcode, and the three composite keys; 24 LSH bands of 24
+    /// bits; blocks capped at 500 records a side.
     public static let standard = BlockingConfiguration(
         tokenPasses: [
-            TokenName.dob, TokenName.dobSwapped, TokenName.nhs, TokenName.houseAndPostcode,
+            TokenName.dob, TokenName.dobSwapped, TokenName.nhs, TokenName.other, TokenName.houseAndPostcode,
             TokenName.blockSurnameYear, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
         ],
         lshBands: 24, lshBitsPerBand: 24, maximumBlockSize: 500)
