@@ -67,7 +67,7 @@ public struct Hardening: Sendable, Hashable, Codable {
     /// Send only the record-level composite filter (`record`), not the field-level `given`,
     /// `surname` and `address` filters. Absent: both are sent.
     public var recordFilterOnly: Bool?
-    /// Salt the name tokens (`given`, `given.canonical`, `given.phonetic`, `middle`, `middle.initial`, `surname`,
+    /// Salt the name tokens (`given`, `given.canonical`, `given.phonetic`, `given.edit`, `middle`, `middle.initial`, `surname`,
     /// `surname.part`, `surname.phonetic` and the name-based blocking keys) with the birth year, so
     /// the hub no longer sees one histogram per name field. Two records agree on a name token only
     /// if their birth years agree too. Absent: off.
