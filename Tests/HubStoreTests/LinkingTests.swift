@@ -113,6 +113,45 @@ extension StoreTests {
             await store.close()
         }
 
+        @Test("an agency holding one person twice keeps both records' links to another agency, incrementally as in a full link", arguments: Backends.all)
+        func personHeldTwice(_ backend: StoreBackend) async throws {
+            let (store, _) = try await Backends.fresh(backend)
+            var f = try BatchFactory()
+            // Police hold person 40 twice (two record ids, the same identifiers); the first, full link
+            // learns from that how often an agency holds someone twice.
+            var twice = BatchFactory.rows(60)
+            twice.append(["R40b"] + twice[40].dropFirst())
+            let police = try f.batch("police", rows: twice)
+            let health = try f.batch("health", rows: BatchFactory.rows(60, first: 20))
+            let education = try f.batch("education", rows: BatchFactory.rows(30, first: 30))
+            for agency in ["police", "health", "education"] { try await store.registerAgency(name: agency, signingKey: f.signing[agency]!.publicKey) }
+            _ = try await store.ingest(batchAt: police)
+            _ = try await store.ingest(batchAt: health)
+            _ = try await StoreLinker.link(store)
+            _ = try await store.ingest(batchAt: education)
+            let run = try await StoreLinker.link(store)
+            if case .incremental = try #require(run.first).kind {} else { Issue.record("not incremental") }
+            let export = try await store.linkExport()
+            #expect(Outcome(export) == (try await Self.expected(store)))
+
+            func reference(_ batch: String, _ id: String) throws -> String {
+                let lines = try String(contentsOfFile: batch + ".refs.csv", encoding: .utf8).split(separator: "\n")
+                return try #require(lines.first { $0.hasPrefix(id + ",") }).split(separator: ",")[1].description
+            }
+            let cluster = Dictionary(export.clusters.map { ($0.agency + "/" + $0.record, $0.cluster) }, uniquingKeysWith: { a, _ in a })
+            #expect(cluster["police/" + (try reference(police, "R40"))] == cluster["police/" + (try reference(police, "R40b"))], "the two police records are one person")
+            // One-to-one keeps education's record with one of them; the runner-up is kept too.
+            let educationRecord = "education/" + (try reference(education, "R40"))
+            for id in ["R40", "R40b"] {
+                let record = "police/" + (try reference(police, id))
+                let linked = export.links.contains {
+                    $0.band == .match && Set([$0.leftAgency + "/" + $0.leftRecord, $0.rightAgency + "/" + $0.rightRecord]) == [educationRecord, record]
+                }
+                #expect(linked, "education R40 – police \(id)")
+            }
+            await store.close()
+        }
+
         @Test("a link run that read an older state, or whose batch was superseded meanwhile, is refused and writes nothing", arguments: Backends.all)
         func staleRunsRefused(_ backend: StoreBackend) async throws {
             let (store, _) = try await Backends.fresh(backend)
