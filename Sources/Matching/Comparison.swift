@@ -198,13 +198,17 @@ public enum Comparator {
 
     /// Given-name levels below phonetic: similar (Dice ≥ 0.8), one letter apart (a shared
     /// deletion-neighbourhood token), short form, somewhat similar (Dice ≥ 0.6), different.
+    /// Dice and the overlap coefficient come from one intersection count.
     private static func givenSimilarity(_ a: ComparisonProfile, _ b: ComparisonProfile) -> Int {
-        let d = diceLevel(a.given, b.given)
-        if let d, d >= 0.8 { return 3 }
+        guard let x = a.given, let y = b.given, x.bitCount == y.bitCount, !x.isEmpty, !y.isEmpty else {
+            return a.shares(.givenEdit, with: b, .givenEdit) ? 4 : 7
+        }
+        let both = Double(x.intersectionCount(y))
+        let dice = 2 * both / Double(x.popcount + y.popcount)
+        if dice >= 0.8 { return 3 }
         if a.shares(.givenEdit, with: b, .givenEdit) { return 4 }
-        guard let d, let x = a.given, let y = b.given else { return 7 }
-        if x.overlap(y) >= shortFormOverlap { return 5 }
-        return d >= 0.6 ? 6 : 7
+        if both / Double(min(x.popcount, y.popcount)) >= shortFormOverlap { return 5 }
+        return dice >= 0.6 ? 6 : 7
     }
 
     private static func dice(_ x: BloomFilter?, _ y: BloomFilter?, from first: Int) -> Int {

@@ -44,7 +44,7 @@ struct ScoringTests {
         ).encode(row).get()
     }
 
-    @Test("a short form of a given name, a birth year one off and middle names have their own levels", arguments: [
+    @Test("given-name levels: nickname, phonetic, one letter apart, short form, somewhat similar, different", arguments: [
         ("Oluwadamilola", "Damilola", 5), ("Tomasz", "Tom", 1), ("Adebayo", "Bayo", 1), ("Chidinma", "Dinma", 5),
         ("Olivia", "Amelia", 7), ("Jack", "Jake", 2), ("Brian", "Ian", 7), ("Karen", "Kareh", 4), ("Aoife", "Aoifr", 4),
         ("Hawa", "Hwaa", 4), ("Dafydd", "Dafpydd", 4),

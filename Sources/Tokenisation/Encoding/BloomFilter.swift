@@ -80,21 +80,16 @@ public struct BloomFilter: Sendable, Hashable {
         precondition(other.words.count == words.count, "Bloom filters of different lengths cannot be compared")
         let total = popcount + other.popcount
         guard total > 0 else { return 0 }
-        var both = 0
-        for (x, y) in zip(words, other.words) { both &+= (x & y).nonzeroBitCount }
-        return 2 * Double(both) / Double(total)
+        return 2 * Double(intersectionCount(other)) / Double(total)
     }
 
-    /// The overlap coefficient |A∧B| / min(|A|, |B|): near 1 when one filter's q-grams are all in the
-    /// other's, as a short form's are in the full name ("Seun" in "Oluwaseun", "Tom" in "Tomasz"),
-    /// however much longer the other is; 0 when either is empty.
-    public func overlap(_ other: BloomFilter) -> Double {
+    /// |A∧B|, the bits set in both: what Dice and the overlap coefficient |A∧B| / min(|A|, |B|) (how
+    /// nearly one name's q-grams are all in the other's, as a short form's are in the full name) are made of.
+    public func intersectionCount(_ other: BloomFilter) -> Int {
         precondition(other.words.count == words.count, "Bloom filters of different lengths cannot be compared")
-        let smaller = min(popcount, other.popcount)
-        guard smaller > 0 else { return 0 }
         var both = 0
         for (x, y) in zip(words, other.words) { both &+= (x & y).nonzeroBitCount }
-        return Double(both) / Double(smaller)
+        return both
     }
 
     /// Serialised form: the words as little-endian bytes.
