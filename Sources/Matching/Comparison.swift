@@ -16,7 +16,7 @@ public enum ComparedField: String, CaseIterable, Sendable, Hashable, Codable {
     /// Level names, strongest first; used in evidence ("surname phonetic").
     public var levels: [String] {
         switch self {
-        case .givenName: ["exact", "nickname, spelling variant or other given name", "phonetic", "similar (Dice ≥ 0.8)", "one letter apart", "short form (one name's letter pairs within the other's)", "somewhat similar (Dice ≥ 0.6)", "different"]
+        case .givenName: ["exact", "given name and surname transposed", "nickname, spelling variant or other given name", "phonetic", "similar (Dice ≥ 0.8)", "one letter apart", "short form (one name's letter pairs within the other's)", "somewhat similar (Dice ≥ 0.6)", "different"]
         case .surname: ["exact", "one part agrees", "phonetic", "similar (Dice ≥ 0.8)", "somewhat similar (Dice ≥ 0.6)", "different"]
         case .dateOfBirth: ["exact", "day and month transposed", "same year and month", "same day and month, another year", "different"]
         case .sex: ["same", "different"]
@@ -53,13 +53,13 @@ public struct ComparisonProfile: Sendable {
     /// The token names compared, in slot order.
     static let names: [String] = [
         TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.givenEdit, TokenName.middle, TokenName.middleInitial,
-        TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic,
+        TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered,
         TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.sex,
         TokenName.houseAndPostcode, TokenName.postcode, TokenName.postcodeSector, TokenName.postcodeDistrict,
         TokenName.nhs, TokenName.other,
     ]
     enum Slot: Int {
-        case given, givenCanonical, givenPhonetic, givenEdit, middle, middleInitial, surname, surnamePart, surnamePhonetic
+        case given, givenCanonical, givenPhonetic, givenEdit, middle, middleInitial, surname, surnamePart, surnamePhonetic, namesUnordered
         case dob, dobSwapped, dobYearMonth, dobMonthDay, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict, nhs, other
     }
 
@@ -122,8 +122,12 @@ public enum Comparator {
 
     /// The comparison vector of two records' profiles (the fast path linking uses).
     public static func compare(_ a: ComparisonProfile, _ b: ComparisonProfile) -> ComparisonVector {
-        ComparisonVector(levels: [
-            level(of: .givenName, a, b), level(of: .surname, a, b), level(of: .dateOfBirth, a, b), level(of: .sex, a, b),
+        let given = level(of: .givenName, a, b)
+        // Transposed names are one piece of evidence, carried by the given-name level: the
+        // surname is then not compared again.
+        let surname = given == transposedLevel ? nil : level(of: .surname, a, b)
+        return ComparisonVector(levels: [
+            given, surname, level(of: .dateOfBirth, a, b), level(of: .sex, a, b),
             level(of: .location, a, b), level(of: .nhsNumber, a, b), level(of: .otherIdentifier, a, b),
             level(of: .middleNames, a, b),
         ])
@@ -139,8 +143,10 @@ public enum Comparator {
         case .givenName:
             guard a.has(.given), b.has(.given) else { return nil }
             if a.shares(.given, with: b, .given) { return 0 }
-            if a.shares(.givenCanonical, with: b, .givenCanonical) || a.shares(.given, with: b, .middle) || a.shares(.middle, with: b, .given) { return 1 }
-            if a.shares(.givenPhonetic, with: b, .givenPhonetic) { return 2 }
+            // The same unordered pair of names with different given names: each side's given name is the other's surname.
+            if a.shares(.namesUnordered, with: b, .namesUnordered) { return transposedLevel }
+            if a.shares(.givenCanonical, with: b, .givenCanonical) || a.shares(.given, with: b, .middle) || a.shares(.middle, with: b, .given) { return 2 }
+            if a.shares(.givenPhonetic, with: b, .givenPhonetic) { return 3 }
             return givenSimilarity(a, b)
         case .surname:
             guard a.has(.surname), b.has(.surname) else { return nil }
@@ -188,6 +194,9 @@ public enum Comparator {
         }
     }
 
+    /// The given-name level of a pair whose given name and surname are transposed.
+    static let transposedLevel = 1
+
     /// The overlap coefficient at or above which one given name is taken for a short form of the
     /// other (Seun and Oluwaseun, Tom and Tomasz, Bayo and Adebayo): its letter pairs are nearly all
     /// in the longer name. Set so that under BLIP at ε = 4 a four-pair name inside a longer one
@@ -201,14 +210,14 @@ public enum Comparator {
     /// Dice and the overlap coefficient come from one intersection count.
     private static func givenSimilarity(_ a: ComparisonProfile, _ b: ComparisonProfile) -> Int {
         guard let x = a.given, let y = b.given, x.bitCount == y.bitCount, !x.isEmpty, !y.isEmpty else {
-            return a.shares(.givenEdit, with: b, .givenEdit) ? 4 : 7
+            return a.shares(.givenEdit, with: b, .givenEdit) ? 5 : 8
         }
         let both = Double(x.intersectionCount(y))
         let dice = 2 * both / Double(x.popcount + y.popcount)
-        if dice >= 0.8 { return 3 }
-        if a.shares(.givenEdit, with: b, .givenEdit) { return 4 }
-        if both / Double(min(x.popcount, y.popcount)) >= shortFormOverlap { return 5 }
-        return dice >= 0.6 ? 6 : 7
+        if dice >= 0.8 { return 4 }
+        if a.shares(.givenEdit, with: b, .givenEdit) { return 5 }
+        if both / Double(min(x.popcount, y.popcount)) >= shortFormOverlap { return 6 }
+        return dice >= 0.6 ? 7 : 8
     }
 
     private static func dice(_ x: BloomFilter?, _ y: BloomFilter?, from first: Int) -> Int {

@@ -191,7 +191,8 @@ public enum ModelTrainer {
     }
 
     /// What different people at one address share, before any data is seen: most have the same
-    /// surname, few the same or an equivalent given name (a parent and child named alike), some a
+    /// surname, few the same or an equivalent given name (a parent and child named alike), almost none
+    /// each other's names transposed, some a
     /// similar-looking one (Ella and Bella), twins the same date of birth (about
     /// 1.5% of births are twins, so roughly 0.3% of co-resident pairs; taken as 0.5% to stay on the
     /// safe side); sex is even. Blended with what
@@ -199,7 +200,7 @@ public enum ModelTrainer {
     /// households (or a small one) is still scored as if co-resident people were family, which is the
     /// safe assumption in safeguarding.
     public static let householdPrior: [ComparedField: [Double]] = [
-        .givenName: [0.01, 0.01, 0.01, 0.02, 0.03, 0.01, 0.04, 0.87],
+        .givenName: [0.01, 0.001, 0.01, 0.01, 0.02, 0.03, 0.01, 0.04, 0.869],
         .surname: [0.60, 0.05, 0.02, 0.03, 0.02, 0.28],
         .dateOfBirth: [0.005, 0.002, 0.01, 0.005, 0.978],
         .sex: [0.5, 0.5],
@@ -284,7 +285,7 @@ public enum ModelTrainer {
     /// same NHS number, same other identifier. Different people at one address almost never agree on
     /// two of these (twins share only the date of birth); a duplicate record usually does.
     static func looksLikeOnePerson(_ v: ComparisonVector) -> Bool {
-        let agreements = [(v[.givenName] ?? 99) <= 3, (v[.dateOfBirth] ?? 99) <= 1, v[.nhsNumber] == 0, v[.otherIdentifier] == 0]
+        let agreements = [(v[.givenName] ?? 99) <= 4, (v[.dateOfBirth] ?? 99) <= 1, v[.nhsNumber] == 0, v[.otherIdentifier] == 0]
         return agreements.filter { $0 }.count >= 2
     }
 

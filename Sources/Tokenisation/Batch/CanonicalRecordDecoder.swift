@@ -9,7 +9,7 @@ enum CanonicalRecordDecoder {
     private static let namesByLength: [[([UInt8], String)]] = {
         let tokens = [
             TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.givenEdit, TokenName.middle, TokenName.middleInitial, TokenName.surname,
-            TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay,
+            TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered, TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay,
             TokenName.sex, TokenName.postcode, TokenName.postcodeSector, TokenName.postcodeDistrict, TokenName.houseAndPostcode,
             TokenName.nhs, TokenName.other, TokenName.blockSurnameYear, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
         ]

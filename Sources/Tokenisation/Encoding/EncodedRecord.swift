@@ -47,6 +47,9 @@ public enum TokenName {
     public static let surname = "surname"
     public static let surnamePart = "surname.part"
     public static let surnamePhonetic = "surname.phonetic"
+    /// The first given name and the surname as an unordered pair, so a record with the two
+    /// transposed (a family name recorded first, or the fields swapped at entry) still agrees.
+    public static let namesUnordered = "names.unordered"
     public static let dob = "dob"
     public static let dobSwapped = "dob.swapped"
     public static let dobYearMonth = "dob.ym"

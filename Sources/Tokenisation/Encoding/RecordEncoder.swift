@@ -19,7 +19,7 @@ public struct RowRejection: Error, Sendable, Hashable, CustomStringConvertible {
 /// Holds HMAC contexts, so it is not `Sendable`; a parallel tokeniser makes one per task.
 public final class RecordEncoder {
     /// Bumped whenever normalisation changes what a value encodes to; part of every field digest.
-    public static let normalisationVersion = 3
+    public static let normalisationVersion = 4
 
     private let schema: LinkageSchema
     private let sealer: PayloadSealer?
@@ -158,6 +158,11 @@ public final class RecordEncoder {
             for code in surnamePhonetic { add(TokenName.surnamePhonetic, code) }
             if fieldFilters { filters["surname"] = encoder("surname").bloom([surname.full], parameters: bloom, salt: salt) }
         }
+        // Given name and surname as an unordered pair: equal on both sides with the given names
+        // different means the two were transposed.
+        if let first = given.tokens.first, !surname.isEmpty {
+            add(TokenName.namesUnordered, first < surname.full ? first + "|" + surname.full : surname.full + "|" + first)
+        }
         for raw in values(.formerSurname, fields) {
             let former = NameNormaliser.surname(raw)
             guard !former.isEmpty else { continue }
@@ -270,7 +275,7 @@ public final class RecordEncoder {
     /// The tokens ``Hardening/saltNameTokens`` salts with the birth year.
     static let nameTokens: Set<String> = [
         TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.givenEdit, TokenName.middle, TokenName.middleInitial,
-        TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
+        TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
     ]
 
     /// Nickname and spelling-family canonical forms of a first name (the name itself if it has none).
