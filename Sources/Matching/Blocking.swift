@@ -28,12 +28,13 @@ public struct BlockingConfiguration: Sendable, Hashable {
     public var sufficientPasses: Set<String>
 
     /// The default passes: full date of birth (and its swap), NHS number, any other identifier the
-    /// agencies share, house number with postcode, and the three composite keys; 24 LSH bands of 24
+    /// agencies share, house number with postcode, the three composite keys, and the unordered pair
+    /// of given name and surname (so transposed names meet whatever else differs); 24 LSH bands of 24
     /// bits; blocks capped at 500 records a side.
     public static let standard = BlockingConfiguration(
         tokenPasses: [
             TokenName.dob, TokenName.dobSwapped, TokenName.nhs, TokenName.other, TokenName.houseAndPostcode,
-            TokenName.blockSurnameYear, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
+            TokenName.blockSurnameYear, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial, TokenName.namesUnordered,
         ],
         lshBands: 24, lshBitsPerBand: 24, maximumBlockSize: 500)
 

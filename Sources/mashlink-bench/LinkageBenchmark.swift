@@ -70,9 +70,11 @@ struct LinkageBenchmark: ParsableCommand {
         print("mashlink link_seconds \(formatted(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s (" + result.statistics.stageSeconds.map { "\($0.stage) \(formatted($0.seconds))" }.joined(separator: ", ") + ")")
         if explain > 0 {
             let model = result.model
+            let candidates = Set(blocking.pairs)
             func show(_ label: String, _ p: CandidatePair) {
                 let v = Comparator.compare(l[p.left], r[p.right])
-                print("# \(label) score \(formatted(model.score(v))) co-located \(v.isCoLocated): " + model.evidence(v).map(\.description).joined(separator: "; "))
+                let blocked = candidates.contains(p) ? "" : " (never a candidate)"
+                print("# \(label) score \(formatted(model.score(v)))\(blocked) co-located \(v.isCoLocated): " + model.evidence(v).map(\.description).joined(separator: "; "))
             }
             for p in truth.subtracting(matched).prefix(explain) { show("missed", p) }
             for p in matched.subtracting(truth).prefix(explain) { show("false", p) }
