@@ -86,10 +86,20 @@ public struct BlockingResult: Sendable {
 
 /// Builds blocking keys and candidate pairs. Work is linear in the records plus the pairs produced:
 /// there is no all-pairs pass, and capped blocks bound the pairs any one key can add.
+///
+/// Inside, keys are packed (a key space and up to 16 bytes in two words) and blocks are found by
+/// sorting: one record's keys cost no allocation each, and no dictionary of arrays is built.
 public struct Blocker: Sendable {
     /// The configuration in use.
     public let configuration: BlockingConfiguration
     private let bandPositions: [[Int]]
+    /// The key space of each token pass (`dob.swapped` shares `dob`'s); LSH band `b` is space
+    /// `tokenSpaceCount + b`.
+    private let spaceOfPass: [Int]
+    private let tokenSpaceCount: Int
+    /// Per space: the pass name reported for oversized blocks, and whether one shared key suffices.
+    private let spaceFamily: [String]
+    private let spaceSufficient: [Bool]
 
     /// A blocker for `configuration`, with LSH bit samples drawn deterministically for filters of `filterBits` bits.
     public init(configuration: BlockingConfiguration = .standard, filterBits: Int = 1024) {
@@ -98,14 +108,27 @@ public struct Blocker: Sendable {
         bandPositions = (0..<configuration.lshBands).map { _ in
             (0..<configuration.lshBitsPerBand).map { _ in Int(generator.next() % UInt64(filterBits)) }
         }
+        var spaces: [String] = []
+        spaceOfPass = configuration.tokenPasses.map { pass in
+            let space = Self.space(of: pass)
+            if let i = spaces.firstIndex(of: space) { return i }
+            spaces.append(space)
+            return spaces.count - 1
+        }
+        tokenSpaceCount = spaces.count
+        spaceFamily = spaces + Array(repeating: "lsh", count: configuration.lshBands)
+        spaceSufficient = spaces.map { configuration.sufficientPasses.contains($0) }
+            + (0..<configuration.lshBands).map { configuration.sufficientPasses.contains("lsh\($0)") }
     }
+
+    /// dob.swapped shares dob's key space, so it joins dob's blocks.
+    private static func space(of pass: String) -> String { pass == TokenName.dobSwapped ? TokenName.dob : pass }
 
     /// The blocking keys of one record: pass name (LSH bands as `lsh<i>`) with the key bytes.
     public func keys(of record: EncodedRecord) -> [BlockKey] {
         var keys: [BlockKey] = []
         for pass in configuration.tokenPasses {
-            // dob.swapped shares dob's key space, so it joins dob's blocks.
-            let space = pass == TokenName.dobSwapped ? TokenName.dob : pass
+            let space = Self.space(of: pass)
             for token in record.tokens[pass] ?? [] { keys.append(BlockKey(pass: space, value: token.bytes)) }
         }
         if let filter = record.filters["record"], !filter.isEmpty {
@@ -118,63 +141,181 @@ public struct Blocker: Sendable {
         return keys
     }
 
-    /// Candidate pairs between `left` and `right` (two agencies' records).
-    public func candidates(left: [EncodedRecord], right: [EncodedRecord]) -> BlockingResult {
-        let index = self.index(right)
-        var leftBlocks: [BlockKey: [Int]] = [:]
-        for (i, record) in left.enumerated() {
-            for key in Set(keys(of: record)) where index[key] != nil { leftBlocks[key, default: []].append(i) }
+    /// One record's distinct keys, packed (the same keys as ``keys(of:)``, in another form).
+    func packedKeys(of record: EncodedRecord, into keys: inout [PackedKey]) {
+        keys.removeAll(keepingCapacity: true)
+        for (p, pass) in configuration.tokenPasses.enumerated() {
+            for token in record.tokens[pass] ?? [] { keys.append(PackedKey(space: spaceOfPass[p], bytes: token.bytes)) }
         }
-        var counts: [CandidatePair: Int] = [:], sufficient = Set<CandidatePair>()
-        var oversized: [String: Int] = [:]
-        for (key, lefts) in leftBlocks {
-            let rights = index[key]!
-            guard lefts.count <= configuration.maximumBlockSize, rights.count <= configuration.maximumBlockSize else {
-                oversized[key.passFamily, default: 0] += 1
-                continue
-            }
-            let alone = configuration.sufficientPasses.contains(key.pass)
-            for l in lefts {
-                for r in rights {
-                    let pair = CandidatePair(left: l, right: r)
-                    counts[pair, default: 0] += 1
-                    if alone { sufficient.insert(pair) }
+        if let filter = record.filters["record"], !filter.isEmpty {
+            for (band, positions) in bandPositions.enumerated() {
+                let space = tokenSpaceCount + band
+                if positions.count <= 128 {
+                    var low: UInt64 = 0, high: UInt64 = 0
+                    for (i, p) in positions.enumerated() where filter.isSet(p) {
+                        if i < 64 { low |= 1 << UInt64(i) } else { high |= 1 << UInt64(i - 64) }
+                    }
+                    keys.append(PackedKey(space: UInt32(space) | UInt32((positions.count + 7) / 8) << 24, low: low, high: high))
+                } else {
+                    var value = [UInt8](repeating: 0, count: (positions.count + 7) / 8)
+                    for (i, p) in positions.enumerated() where filter.isSet(p) { value[i >> 3] |= 1 << UInt8(i & 7) }
+                    keys.append(PackedKey(space: space, bytes: value))
                 }
             }
         }
-        return BlockingResult(pairs: configuration.kept(counts, sufficient: sufficient), oversizedBlocks: oversized)
+        keys.sort()
+        var w = 0
+        for k in keys.indices where w == 0 || keys[w - 1] != keys[k] {
+            keys[w] = keys[k]
+            w += 1
+        }
+        keys.removeLast(keys.count - w)
+    }
+
+    /// Every (key, record index) of `records`, sorted by key: what a set of records brings to blocking.
+    /// Build it once per agency and reuse it for every pair of agencies.
+    public func keyed(_ records: [EncodedRecord]) -> KeyedRecords {
+        var entries: [KeyedRecords.Entry] = []
+        var keys: [PackedKey] = []
+        for (i, record) in records.enumerated() {
+            packedKeys(of: record, into: &keys)
+            for k in keys { entries.append(.init(key: k, record: Int32(i))) }
+        }
+        entries.sort { ($0.key, $0.record) < ($1.key, $1.record) }
+        return KeyedRecords(entries: entries)
+    }
+
+    /// Candidate pairs between `left` and `right` (two agencies' records).
+    public func candidates(left: [EncodedRecord], right: [EncodedRecord]) -> BlockingResult {
+        candidates(left: keyed(left), right: keyed(right))
+    }
+
+    /// Candidate pairs between two agencies' keyed records.
+    public func candidates(left: KeyedRecords, right: KeyedRecords) -> BlockingResult {
+        var pairs: [UInt64] = [], sufficient: [UInt64] = []
+        var oversized: [String: Int] = [:]
+        let l = left.entries, r = right.entries
+        var i = 0, j = 0
+        while i < l.count && j < r.count {
+            if l[i].key < r[j].key { i += 1; continue }
+            if r[j].key < l[i].key { j += 1; continue }
+            let key = l[i].key
+            var iEnd = i + 1, jEnd = j + 1
+            while iEnd < l.count && l[iEnd].key == key { iEnd += 1 }
+            while jEnd < r.count && r[jEnd].key == key { jEnd += 1 }
+            defer { (i, j) = (iEnd, jEnd) }
+            guard iEnd - i <= configuration.maximumBlockSize, jEnd - j <= configuration.maximumBlockSize else {
+                oversized[spaceFamily[key.spaceIndex], default: 0] += 1
+                continue
+            }
+            let alone = spaceSufficient[key.spaceIndex]
+            for x in i..<iEnd {
+                for y in j..<jEnd {
+                    let pair = UInt64(UInt32(l[x].record)) << 32 | UInt64(UInt32(r[y].record))
+                    pairs.append(pair)
+                    if alone { sufficient.append(pair) }
+                }
+            }
+        }
+        return result(pairs, sufficient: sufficient, oversized: oversized)
     }
 
     /// Candidate pairs inside one agency's `records` (possible duplicates), each pair once with
     /// `left < right`.
     public func candidates(within records: [EncodedRecord]) -> BlockingResult {
-        var counts: [CandidatePair: Int] = [:], sufficient = Set<CandidatePair>()
+        candidates(within: keyed(records))
+    }
+
+    /// Candidate pairs inside one agency's keyed records, each pair once with `left < right`.
+    public func candidates(within keyed: KeyedRecords) -> BlockingResult {
+        var pairs: [UInt64] = [], sufficient: [UInt64] = []
         var oversized: [String: Int] = [:]
-        for (key, block) in index(records) where block.count > 1 {
-            guard block.count <= configuration.maximumBlockSize else {
-                oversized[key.passFamily, default: 0] += 1
+        let e = keyed.entries
+        var i = 0
+        while i < e.count {
+            var end = i + 1
+            while end < e.count && e[end].key == e[i].key { end += 1 }
+            defer { i = end }
+            guard end - i > 1 else { continue }
+            guard end - i <= configuration.maximumBlockSize else {
+                oversized[spaceFamily[e[i].key.spaceIndex], default: 0] += 1
                 continue
             }
-            let alone = configuration.sufficientPasses.contains(key.pass)
-            for x in block.indices {
-                for y in block.indices where y > x {
-                    let pair = CandidatePair(left: block[x], right: block[y])
-                    counts[pair, default: 0] += 1
-                    if alone { sufficient.insert(pair) }
+            let alone = spaceSufficient[e[i].key.spaceIndex]
+            // Entries of one key are sorted by record, so each pair comes out with left < right.
+            for x in i..<end {
+                for y in (x + 1)..<end {
+                    let pair = UInt64(UInt32(e[x].record)) << 32 | UInt64(UInt32(e[y].record))
+                    pairs.append(pair)
+                    if alone { sufficient.append(pair) }
                 }
             }
         }
-        return BlockingResult(pairs: configuration.kept(counts, sufficient: sufficient), oversizedBlocks: oversized)
+        return result(pairs, sufficient: sufficient, oversized: oversized)
     }
 
-    /// Record indices by blocking key.
-    private func index(_ records: [EncodedRecord]) -> [BlockKey: [Int]] {
-        var index: [BlockKey: [Int]] = [:]
-        for (i, record) in records.enumerated() {
-            for key in Set(keys(of: record)) { index[key, default: []].append(i) }
+    /// The kept pairs, sorted: each pair's shared-key count is the length of its run once sorted.
+    private func result(_ pairs: [UInt64], sufficient: [UInt64], oversized: [String: Int]) -> BlockingResult {
+        var pairs = pairs
+        pairs.sort()
+        let sufficientSet = Set(sufficient)
+        var kept: [CandidatePair] = []
+        var i = 0
+        while i < pairs.count {
+            var end = i + 1
+            while end < pairs.count && pairs[end] == pairs[i] { end += 1 }
+            if configuration.keeps(sharedKeys: end - i, sufficient: !sufficientSet.isEmpty && sufficientSet.contains(pairs[i])) {
+                kept.append(CandidatePair(left: Int(pairs[i] >> 32), right: Int(pairs[i] & 0xffff_ffff)))
+            }
+            i = end
         }
-        return index
+        return BlockingResult(pairs: kept, oversizedBlocks: oversized)
     }
+}
+
+/// One set of records' blocking keys, sorted by key (``Blocker/keyed(_:)``).
+public struct KeyedRecords: Sendable {
+    struct Entry: Sendable {
+        let key: PackedKey
+        let record: Int32
+    }
+    let entries: [Entry]
+}
+
+/// A blocking key packed into three words: the key space (with the value's length in the top
+/// byte) and up to 16 value bytes; a longer value is hashed into the 16 bytes, which can only
+/// merge two blocks (adding candidates, each still scored) and never drops one.
+struct PackedKey: Hashable, Comparable, Sendable {
+    let space: UInt32
+    let low: UInt64, high: UInt64
+
+    init(space: UInt32, low: UInt64, high: UInt64) {
+        self.space = space
+        self.low = low
+        self.high = high
+    }
+
+    init(space: Int, bytes: [UInt8]) {
+        var low: UInt64 = 0, high: UInt64 = 0
+        if bytes.count <= 16 {
+            for (i, b) in bytes.enumerated() {
+                if i < 8 { low |= UInt64(b) << UInt64(8 * i) } else { high |= UInt64(b) << UInt64(8 * (i - 8)) }
+            }
+        } else {
+            low = 0xcbf2_9ce4_8422_2325
+            high = 0x8422_2325_cbf2_9ce4
+            for b in bytes {
+                low = (low ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+                high = (high ^ UInt64(b)) &* 0x0000_0100_0000_01b3 ^ 0x5bd1_e995
+            }
+        }
+        self.init(space: UInt32(space) | UInt32(min(bytes.count, 255)) << 24, low: low, high: high)
+    }
+
+    /// The key space, without the length byte.
+    var spaceIndex: Int { Int(space & 0x00ff_ffff) }
+
+    static func < (a: PackedKey, b: PackedKey) -> Bool { (a.space, a.high, a.low) < (b.space, b.high, b.low) }
 }
 
 /// One blocking key: the pass it belongs to and its value.

@@ -81,11 +81,10 @@ public enum Linker {
         let tasks: [(a: Int, b: Int)] = agencies.indices.flatMap { a in
             agencies.indices.filter { $0 > a || (within && $0 == a) }.map { (a: a, b: $0) }
         }
+        let keyed = Parallel.map(agencies.count, threads: threads) { blocker.keyed(agencies[$0].records) }
         let blocked = Parallel.map(tasks.count, threads: threads) { t in
             let (a, b) = tasks[t]
-            return a == b
-                ? blocker.candidates(within: agencies[a].records)
-                : blocker.candidates(left: agencies[a].records, right: agencies[b].records)
+            return a == b ? blocker.candidates(within: keyed[a]) : blocker.candidates(left: keyed[a], right: keyed[b])
         }
         for r in blocked { stats.oversizedBlocks.merge(r.oversizedBlocks, uniquingKeysWith: +) }
         stats.stageSeconds.append(("blocking", clock.lap()))

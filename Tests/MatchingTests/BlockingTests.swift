@@ -36,6 +36,60 @@ struct BlockingTests {
         #expect(!pairs.contains(CandidatePair(left: 0, right: 2)))
     }
 
+    /// The pairs a plain reading of the rules gives: records that share any key of ``Blocker/keys(of:)``,
+    /// skipping keys whose block is over the cap on either side.
+    static func reference(_ blocker: Blocker, left: [EncodedRecord], right: [EncodedRecord]?) -> Set<CandidatePair> {
+        func index(_ records: [EncodedRecord]) -> [BlockKey: [Int]] {
+            var index: [BlockKey: [Int]] = [:]
+            for (i, r) in records.enumerated() { for k in Set(blocker.keys(of: r)) { index[k, default: []].append(i) } }
+            return index
+        }
+        let cap = blocker.configuration.maximumBlockSize
+        var pairs = Set<CandidatePair>()
+        let l = index(left)
+        guard let right else {
+            for block in l.values where block.count <= cap {
+                for x in block { for y in block where y > x { pairs.insert(CandidatePair(left: x, right: y)) } }
+            }
+            return pairs
+        }
+        let r = index(right)
+        for (key, lefts) in l {
+            guard let rights = r[key], lefts.count <= cap, rights.count <= cap else { continue }
+            for x in lefts { for y in rights { pairs.insert(CandidatePair(left: x, right: y)) } }
+        }
+        return pairs
+    }
+
+    @Test("the packed, sorted blocking finds exactly the pairs that share a key of keys(of:), sorted and once each")
+    func packedBlockingMatchesReference() throws {
+        // Families and look-alikes: shared surnames, dates, postcodes and addresses, so that every pass meets something.
+        let given = ["Oliver", "Olivia", "Jack", "Jak", "Amelia", "Harry", "Mohammed", "Muhammad", "Zofia", "Grace"]
+        let surnames = ["Smith", "Smyth", "Khan", "Kowalska", "Brown", "Jones"]
+        func rows(_ prefix: String, _ n: Int, shift: Int) -> [[String]] {
+            let postcodes = ["SW1A 1AA", "SE1 7PB", "M1 4BT"]
+            return (0..<n).map { (i: Int) -> [String] in
+                let name: String = given[(i + shift) % given.count]
+                let surname: String = surnames[(i * 7 + shift) % surnames.count]
+                let dob = String(format: "%02d/%02d/%04d", 1 + i % 5, 1 + i % 3, 1990 + i % 4)
+                return ["\(prefix)\(i)", name, surname, dob, postcodes[i % 3], "\(1 + i % 6) High Street"]
+            }
+        }
+        let left = try Self.encode(rows("a", 60, shift: 0)), right = try Self.encode(rows("b", 50, shift: 3))
+        for cap in [500, 6] {
+            var configuration = BlockingConfiguration.standard
+            configuration.maximumBlockSize = cap
+            let blocker = Blocker(configuration: configuration)
+            let cross = blocker.candidates(left: left, right: right).pairs
+            #expect(Set(cross) == Self.reference(blocker, left: left, right: right), "cap \(cap)")
+            #expect(cross == cross.sorted { ($0.left, $0.right) < ($1.left, $1.right) } && Set(cross).count == cross.count)
+            let within = blocker.candidates(within: left).pairs
+            #expect(Set(within) == Self.reference(blocker, left: left, right: nil), "cap \(cap)")
+            #expect(within.allSatisfy { $0.left < $0.right } && Set(within).count == within.count)
+            #expect(!cross.isEmpty && !within.isEmpty)
+        }
+    }
+
     @Test("LSH alone: identical record filters always meet, unrelated ones do not, and no LSH means no pairs")
     func lshMechanism() throws {
         let left = try Self.encode([
