@@ -145,7 +145,11 @@ public struct Blocker: Sendable {
     func packedKeys(of record: EncodedRecord, into keys: inout [PackedKey]) {
         keys.removeAll(keepingCapacity: true)
         for (p, pass) in configuration.tokenPasses.enumerated() {
-            for token in record.tokens[pass] ?? [] { keys.append(PackedKey(space: spaceOfPass[p], bytes: token.bytes)) }
+            for token in record.tokens[pass] ?? [] {
+                keys.append(token.isStandard
+                    ? PackedKey(space: UInt32(spaceOfPass[p]) | 16 << 24, low: token.low, high: token.high)
+                    : PackedKey(space: spaceOfPass[p], bytes: token.bytes))
+            }
         }
         if let filter = record.filters["record"], !filter.isEmpty {
             for (band, positions) in bandPositions.enumerated() {

@@ -69,15 +69,10 @@ public struct ComparisonProfile: Sendable {
         let high: UInt64, low: UInt64
 
         init(_ token: Token) {
-            let b = token.bytes
-            if b.count == 16 {
-                var h: UInt64 = 0, l: UInt64 = 0
-                for i in 0..<8 {
-                    h = h << 8 | UInt64(b[i])
-                    l = l << 8 | UInt64(b[i + 8])
-                }
-                (high, low) = (h, l)
+            if token.isStandard {
+                (high, low) = (token.high, token.low)
             } else {
+                let b = token.bytes
                 var h: UInt64 = 0xcbf2_9ce4_8422_2325
                 for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01b3 }
                 (high, low) = (h, UInt64(b.count) | 1 << 63)

@@ -45,7 +45,10 @@ struct KeyFileTests {
         #expect(throws: CryptoError.self) { try Ed25519.PrivateKey(keyFile: parsed, passphrase: "correct horse") }
 
         // A header changed after wrapping (here the declared key id) no longer opens.
-        let altered = file.serialized.replacingOccurrences(of: "key-id: \(file.keyID)", with: "key-id: 00\(file.keyID.dropFirst(2))")
+        // (Two leading digits that differ from the real ones: a key id that already starts "00" must still change.)
+        let prefix = file.keyID.hasPrefix("00") ? "11" : "00"
+        let altered = file.serialized.replacingOccurrences(of: "key-id: \(file.keyID)", with: "key-id: \(prefix)\(file.keyID.dropFirst(2))")
+        #expect(altered != file.serialized)
         #expect(throws: CryptoError.wrongPassphrase) { try PassphraseKeyFile(parsing: altered).unwrap(passphrase: "correct horse") }
 
         let signing = Ed25519.PrivateKey()

@@ -28,6 +28,17 @@ struct EncoderTests {
         #expect(a.token("smith").bytes.count == 16)
     }
 
+    @Test("a token keeps its bytes inline: they round-trip, order is byte order, and another length is kept as it is")
+    func tokenStorage() {
+        var g = SystemRandomNumberGenerator()
+        let tokens = (0..<200).map { _ in Token(bytes: (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }) }
+        for t in tokens { #expect(Token(bytes: t.bytes) == t && t.isStandard) }
+        #expect(tokens.sorted().map(\.bytes) == tokens.map(\.bytes).sorted { $0.lexicographicallyPrecedes($1) })
+        let short = Token(bytes: [1, 2, 3])
+        #expect(short.bytes == [1, 2, 3] && !short.isStandard && short != Token(bytes: [1, 2, 3] + [UInt8](repeating: 0, count: 13)))
+        #expect(Token(bytes: [0xff] + [UInt8](repeating: 0, count: 15)).high == 0xff00_0000_0000_0000)
+    }
+
     @Test("Bloom filters: similar names are close, different names far, and k bits per q-gram at most")
     func bloom() {
         let e = KeyedEncoder(key: Self.key, purpose: "surname")

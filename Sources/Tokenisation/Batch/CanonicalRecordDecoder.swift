@@ -117,6 +117,17 @@ enum CanonicalRecordDecoder {
             return out
         }
 
+        /// A quoted canonical base64 string of exactly a token's 16 bytes, decoded straight into a
+        /// ``Token``'s two big-endian words (no array in between).
+        mutating func base64Token() -> Token? {
+            guard let r = quoted(), decodedCount(r) == KeyedEncoder.tokenByteCount else { return nil }
+            var high: UInt64 = 0, low: UInt64 = 0
+            guard decodeBase64(r, count: KeyedEncoder.tokenByteCount, { i, b in
+                if i < 8 { high |= UInt64(b) << UInt64(56 - 8 * i) } else { low |= UInt64(b) << UInt64(56 - 8 * (i - 8)) }
+            }) else { return nil }
+            return Token(high: high, low: low)
+        }
+
         /// A quoted canonical base64 string, decoded straight into little-endian 64-bit words
         /// (a Bloom filter's serialised form); nil unless it is a whole number of words.
         mutating func base64Words() -> [UInt64]? {
@@ -164,8 +175,8 @@ enum CanonicalRecordDecoder {
                     var list: [Token] = []
                     if !byte(UInt8(ascii: "]")) {
                         repeat {
-                            guard let b = base64(), b.count == KeyedEncoder.tokenByteCount else { return nil }
-                            list.append(Token(bytes: b))
+                            guard let token = base64Token() else { return nil }
+                            list.append(token)
                         } while byte(UInt8(ascii: ","))
                         guard byte(UInt8(ascii: "]")) else { return nil }
                     }

@@ -54,7 +54,7 @@ public final class KeyedEncoder {
 
     /// The keyed token of a normalised value.
     public func token(_ value: String) -> Token {
-        Token(bytes: Array(tokenContext.authenticationCode(for: value).prefix(Self.tokenByteCount)))
+        Token(bytes: tokenContext.authenticationCode(for: value).prefix(Self.tokenByteCount))
     }
 
     /// A Bloom filter of the q-grams of `value`, padded with `_` at both ends so that first and last letters count.
@@ -146,12 +146,50 @@ public final class KeyedEncoder {
 }
 
 /// A keyed token: 16 bytes of HMAC-SHA256 output. Equal tokens mean equal normalised values under one linkage key.
+///
+/// The 16 bytes are held inline as two words, so a token costs no allocation and compares and
+/// hashes as two integers: a record carries about forty, and the hub holds millions of records.
+/// A token of any other length (only hand-made test data has one) keeps its bytes in an array.
 public struct Token: Sendable, Hashable, Comparable {
-    /// The token bytes.
-    public let bytes: [UInt8]
+    /// The first and last eight bytes, most significant byte first (so integer order is byte order).
+    public let high: UInt64, low: UInt64
+    private let other: [UInt8]?
 
     /// Wraps token bytes.
-    public init(bytes: [UInt8]) { self.bytes = bytes }
+    public init(bytes: some Collection<UInt8>) {
+        guard bytes.count == KeyedEncoder.tokenByteCount else {
+            (high, low, other) = (0, 0, Array(bytes))
+            return
+        }
+        var h: UInt64 = 0, l: UInt64 = 0
+        for (i, b) in bytes.enumerated() {
+            if i < 8 { h = h << 8 | UInt64(b) } else { l = l << 8 | UInt64(b) }
+        }
+        (high, low, other) = (h, l, nil)
+    }
 
-    public static func < (lhs: Token, rhs: Token) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+    /// A 16-byte token from its two words.
+    public init(high: UInt64, low: UInt64) { (self.high, self.low, other) = (high, low, nil) }
+
+    /// The token bytes.
+    public var bytes: [UInt8] {
+        if let other { return other }
+        var out = [UInt8](repeating: 0, count: 16)
+        for i in 0..<8 {
+            let shift = UInt64(56 - 8 * i)
+            out[i] = UInt8(truncatingIfNeeded: high >> shift)
+            out[i + 8] = UInt8(truncatingIfNeeded: low >> shift)
+        }
+        return out
+    }
+
+    /// True for a token of the usual 16 bytes (then ``high`` and ``low`` are all of it).
+    public var isStandard: Bool { other == nil }
+
+    public static func < (lhs: Token, rhs: Token) -> Bool {
+        switch (lhs.other, rhs.other) {
+        case (nil, nil): (lhs.high, lhs.low) < (rhs.high, rhs.low)
+        default: lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+        }
+    }
 }
