@@ -29,21 +29,56 @@ public enum ComparedField: String, CaseIterable, Sendable, Hashable, Codable {
 }
 
 /// The agreement level of every compared field for one pair: `nil` where a side lacks the field.
+///
+/// Held in one 64-bit word, a byte a field (the level plus one, 0 for missing; the first field in
+/// the most significant byte, so integer order is the fields' order): linking keeps one vector per
+/// candidate pair, tens of millions at a million records, so a vector must cost no allocation.
 public struct ComparisonVector: Sendable, Hashable {
-    /// Level index per field, in ``ComparedField/allCases`` order.
-    public var levels: [Int?]
+    /// The packed levels.
+    private(set) var packed: UInt64 = 0
 
-    /// Makes a vector from levels in ``ComparedField/allCases`` order.
-    public init(levels: [Int?]) { self.levels = levels }
+    static let fieldCount = ComparedField.allCases.count
+
+    /// Makes a vector from levels in ``ComparedField/allCases`` order (each below 255).
+    public init(levels: [Int?]) {
+        precondition(levels.count == Self.fieldCount && Self.fieldCount <= 8, "one level (or nil) per compared field")
+        for (i, l) in levels.enumerated() { setLevel(l, at: i) }
+    }
+
+    /// Level index per field, in ``ComparedField/allCases`` order.
+    public var levels: [Int?] {
+        get { (0..<Self.fieldCount).map(level(at:)) }
+        set { self = ComparisonVector(levels: newValue) }
+    }
+
+    /// The level of the field at `index` in ``ComparedField/allCases``.
+    @inline(__always)
+    public func level(at index: Int) -> Int? {
+        let b = Int(truncatingIfNeeded: packed >> UInt64(56 - 8 * index)) & 0xff
+        return b == 0 ? nil : b - 1
+    }
+
+    /// Sets the level of the field at `index` in ``ComparedField/allCases``.
+    public mutating func setLevel(_ level: Int?, at index: Int) {
+        precondition(level.map { (0..<255).contains($0) } ?? true, "a level is below 255")
+        let shift = UInt64(56 - 8 * index)
+        packed = packed & ~(0xff << shift) | UInt64(level.map { $0 + 1 } ?? 0) << shift
+    }
 
     /// The level of `field`.
-    public subscript(field: ComparedField) -> Int? { levels[ComparedField.allCases.firstIndex(of: field)!] }
+    public subscript(field: ComparedField) -> Int? { level(at: ComparedField.allCases.firstIndex(of: field)!) }
 
     /// True when the two records share a household address (same house number and postcode):
     /// their other fields are then scored against what co-resident different people share
     /// (``MatchModel/householdU``), not against the population. A similar address line on the
     /// same postcode is not enough: "12 Grange Close" and "14 Grange Close" are neighbours.
-    public var isCoLocated: Bool { levels[ComparedField.locationIndex] == 0 }
+    public var isCoLocated: Bool { level(at: ComparedField.locationIndex) == 0 }
+
+    /// Calls `body` with the index and level of every field present.
+    @inline(__always)
+    func forEachLevel(_ body: (Int, Int) -> Void) {
+        for i in 0..<Self.fieldCount { if let l = level(at: i) { body(i, l) } }
+    }
 }
 
 /// One record laid out for comparison: every token the comparator reads as a 128-bit value in one

@@ -243,7 +243,7 @@ extension Linker {
                 let stride = max(1, pairs.count / max(perTask, 1))
                 for i in Swift.stride(from: 0, to: pairs.count, by: stride) {
                     var v = Comparator.compare(profiles[a][pairs[i].left], profiles[b][pairs[i].right])
-                    for (k, field) in ComparedField.allCases.enumerated() where fields.contains(field) { v.levels[k] = nil }
+                    for (k, field) in ComparedField.allCases.enumerated() where fields.contains(field) { v.setLevel(nil, at: k) }
                     vectors.append(v)
                 }
             }

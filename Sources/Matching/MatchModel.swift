@@ -91,7 +91,7 @@ public struct MatchModel: Sendable, Codable, Hashable {
         var s = priorWeight(withinAgency: withinAgency)
         let coLocated = v.isCoLocated
         for (i, field) in ComparedField.allCases.enumerated() {
-            if let l = v.levels[i] { s += weight(field, level: l, coLocated: coLocated) }
+            if let l = v.level(at: i) { s += weight(field, level: l, coLocated: coLocated) }
         }
         return s
     }
@@ -255,7 +255,7 @@ public enum ModelTrainer {
         let patterns = sortedPatterns(vectors)
         guard let model else {
             var counts = emptyCounts()
-            for (v, n) in patterns where !looksLikeOnePerson(v) { for (i, l) in v.levels.enumerated() { if let l { counts[i][l] += n } } }
+            for (v, n) in patterns where !looksLikeOnePerson(v) { v.forEachLevel { i, l in counts[i][l] += n } }
             return blended(counts)
         }
         var household = blended(emptyCounts())
@@ -267,13 +267,13 @@ public enum ModelTrainer {
                 // log2 of P(v | one person) / P(v | two people at one address), over every field but location.
                 var ratio = 0.0
                 for (i, field) in fields {
-                    guard let l = v.levels[i], let m = model.m[field.rawValue], let u = household[field.rawValue], l < m.count, l < u.count else { continue }
+                    guard let l = v.level(at: i), let m = model.m[field.rawValue], let u = household[field.rawValue], l < m.count, l < u.count else { continue }
                     ratio += log2(max(m[l], 1e-6) / max(u[l], 1e-6))
                 }
                 let p = 1 / (1 + (1 - share) / share * exp2(-ratio))
                 duplicates += p * n
                 total += n
-                for (i, l) in v.levels.enumerated() { if let l { counts[i][l] += (1 - p) * n } }
+                v.forEachLevel { i, l in counts[i][l] += (1 - p) * n }
             }
             household = blended(counts)
             share = clamp(duplicates / max(total, 1), 1e-6, 1 - 1e-6)
@@ -330,11 +330,9 @@ public enum ModelTrainer {
                 let p = 1 / (1 + exp2(-model.score(v)))
                 matches += p * count
                 total += count
-                for (i, l) in v.levels.enumerated() {
-                    if let l {
-                        mCounts[i][l] += p * count
-                        uCounts[i][l] += (1 - p) * count
-                    }
+                v.forEachLevel { i, l in
+                    mCounts[i][l] += p * count
+                    uCounts[i][l] += (1 - p) * count
                 }
             }
             if fixedM == nil { model.m = normalised(mCounts) }
@@ -389,9 +387,8 @@ public enum ModelTrainer {
     static func sortedPatterns(_ vectors: [ComparisonVector]) -> [(vector: ComparisonVector, count: Double)] {
         var counts: [ComparisonVector: Double] = [:]
         for v in vectors { counts[v, default: 0] += 1 }
-        return counts.map { ($0.key, $0.value) }.sorted { a, b in
-            a.vector.levels.map { $0 ?? -1 }.lexicographicallyPrecedes(b.vector.levels.map { $0 ?? -1 })
-        }
+        // Packed order is the fields' lexicographic order with a missing level lowest.
+        return counts.map { ($0.key, $0.value) }.sorted { $0.vector.packed < $1.vector.packed }
     }
 
     static func clamp(_ x: Double, _ low: Double, _ high: Double) -> Double { min(max(x, low), high) }
@@ -399,7 +396,7 @@ public enum ModelTrainer {
     static func emptyCounts() -> [[Double]] { ComparedField.allCases.map { [Double](repeating: 0, count: $0.levels.count) } }
 
     static func add(_ v: ComparisonVector, to counts: inout [[Double]]) {
-        for (i, l) in v.levels.enumerated() { if let l { counts[i][l] += 1 } }
+        v.forEachLevel { i, l in counts[i][l] += 1 }
     }
 
     /// Each field's counts as probabilities, floored at 1e-6 so no level is impossible. The floor is

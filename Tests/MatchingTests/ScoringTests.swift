@@ -58,6 +58,25 @@ struct ScoringTests {
         #expect(Comparator.compare(a, b)[.givenName] == level, "\(long) / \(short)")
     }
 
+    @Test("a comparison vector packs its levels in one word: they round-trip, missing stays missing, order is the fields' order")
+    func vectorPacking() {
+        let n = ComparedField.allCases.count
+        var g = SplitMix64(seed: 3)
+        let vectors = (0..<500).map { _ in (0..<n).map { i -> Int? in let x = Int(g.next() % 10); return x == 9 ? nil : min(x, ComparedField.allCases[i].levels.count - 1) } }
+        for levels in vectors {
+            let v = ComparisonVector(levels: levels)
+            #expect(v.levels == levels)
+            for (i, field) in ComparedField.allCases.enumerated() { #expect(v[field] == levels[i]) }
+        }
+        let sorted = ModelTrainer.sortedPatterns(vectors.map(ComparisonVector.init)).map(\.vector.levels)
+        let expected = Array(Set(vectors.map { $0.map { $0 ?? -1 } })).sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(sorted.map { $0.map { $0 ?? -1 } } == expected)
+        var v = ComparisonVector(levels: vectors[0])
+        v.setLevel(nil, at: 0)
+        v.setLevel(3, at: n - 1)
+        #expect(v.level(at: 0) == nil && v.level(at: n - 1) == 3 && Array(v.levels[1..<(n - 1)]) == Array(vectors[0][1..<(n - 1)]))
+    }
+
     @Test("given name and surname transposed are one piece of evidence: the given-name level, the surname not compared again")
     func transposedNames() throws {
         let a = try Self.withMiddle(["1", "Wei", "", "Zhang", "12/03/2012"])
