@@ -125,9 +125,11 @@ public enum Linker {
             }
             scoresByTask.append(scores)
             // One-to-one across agencies; inside one agency a record may have several duplicates.
-            let kept = a == b ? Set(pairs.indices) : OneToOne.keep(pairs, scores: scores)
-            for i in pairs.indices where !kept.contains(i) && trained.band(scores[i]) == .match { displaced.append((t, i)) }
-            for i in pairs.indices where kept.contains(i) {
+            // (A mask, not a set: inside one agency every pair is kept, tens of millions at scale.)
+            var kept = [Bool](repeating: a == b, count: pairs.count)
+            if a != b { for i in OneToOne.keep(pairs, scores: scores) { kept[i] = true } }
+            for i in pairs.indices where !kept[i] && trained.band(scores[i]) == .match { displaced.append((t, i)) }
+            for i in pairs.indices where kept[i] {
                 let band = trained.band(scores[i])
                 guard band != .nonMatch else { continue }
                 let p = pairs[i]
@@ -142,17 +144,27 @@ public enum Linker {
         }
         stats.stageSeconds.append(("scoring", clock.lap()))
 
-        // Explicit disagreement between records that could end up in one cluster.
-        var linked = Set<Int>()
+        // Explicit disagreement between records that could end up in one cluster: only records that
+        // match edges connect can, so a non-match pair matters only inside one connected component
+        // (at a million records there are tens of millions of non-match pairs, and few inside one).
+        var component = Array(0..<total)
+        func find(_ x: Int) -> Int {
+            var x = x
+            while component[x] != x {
+                component[x] = component[component[x]]
+                x = component[x]
+            }
+            return x
+        }
         for e in crossEdges + withinEdges {
-            linked.insert(e.x)
-            linked.insert(e.y)
+            let (rx, ry) = (find(e.x), find(e.y))
+            if rx != ry { component[max(rx, ry)] = min(rx, ry) }
         }
         var conflicts = Set<PairKey>()
         for (t, (a, b)) in tasks.enumerated() {
             for (i, p) in blocked[t].pairs.enumerated() where scoresByTask[t][i] < trained.possibleThreshold {
                 let x = offsets[a] + p.left, y = offsets[b] + p.right
-                if linked.contains(x) && linked.contains(y) { conflicts.insert(PairKey(x, y)) }
+                if find(x) == find(y) { conflicts.insert(PairKey(x, y)) }
             }
         }
         var agencyOf = [Int](repeating: 0, count: total)
