@@ -55,11 +55,6 @@ public struct BlockingConfiguration: Sendable, Hashable {
     /// is a candidate. The one rule, for the blocker here and the hub's persisted index.
     public func keeps(sharedKeys: Int, sufficient: Bool) -> Bool { sharedKeys >= minimumSharedKeys || sufficient }
 
-    /// The pairs kept: `counts[pair]` keys shared in all, `sufficient` those that met in a sufficient pass.
-    func kept(_ counts: [CandidatePair: Int], sufficient: Set<CandidatePair>) -> [CandidatePair] {
-        counts.compactMap { keeps(sharedKeys: $0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
-            .sorted { ($0.left, $0.right) < ($1.left, $1.right) }
-    }
 }
 
 /// A candidate pair: an index into the left set and one into the right set.
@@ -133,12 +128,17 @@ public struct Blocker: Sendable {
         }
         if let filter = record.filters["record"], !filter.isEmpty {
             for (band, positions) in bandPositions.enumerated() {
-                var value = [UInt8](repeating: 0, count: (positions.count + 7) / 8)
-                for (i, p) in positions.enumerated() where filter.isSet(p) { value[i >> 3] |= 1 << UInt8(i & 7) }
-                keys.append(BlockKey(pass: "lsh\(band)", value: value))
+                keys.append(BlockKey(pass: "lsh\(band)", value: Self.sampledBits(filter, positions)))
             }
         }
         return keys
+    }
+
+    /// An LSH band's key: the filter's bits at `positions`, bit i at byte i / 8, bit i % 8.
+    private static func sampledBits(_ filter: BloomFilter, _ positions: [Int]) -> [UInt8] {
+        var value = [UInt8](repeating: 0, count: (positions.count + 7) / 8)
+        for (i, p) in positions.enumerated() where filter.isSet(p) { value[i >> 3] |= 1 << UInt8(i & 7) }
+        return value
     }
 
     /// One record's distinct keys, packed (the same keys as ``keys(of:)``, in another form).
@@ -161,9 +161,7 @@ public struct Blocker: Sendable {
                     }
                     keys.append(PackedKey(space: UInt32(space) | UInt32((positions.count + 7) / 8) << 24, low: low, high: high))
                 } else {
-                    var value = [UInt8](repeating: 0, count: (positions.count + 7) / 8)
-                    for (i, p) in positions.enumerated() where filter.isSet(p) { value[i >> 3] |= 1 << UInt8(i & 7) }
-                    keys.append(PackedKey(space: space, bytes: value))
+                    keys.append(PackedKey(space: space, bytes: Self.sampledBits(filter, positions)))
                 }
             }
         }
