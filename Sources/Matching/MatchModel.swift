@@ -299,7 +299,8 @@ public enum ModelTrainer {
     /// `withinAgencyVectors` (pairs inside one agency, when several are linked) only estimate their
     /// own prior, with m and u held: duplicates are rare, and letting the many within-agency
     /// near-misses (same given name, same district) into m would teach EM the wrong class.
-    /// `fixedM`, if given, holds m (from ``trainM(sessions:u:)``) and EM estimates only u and the priors.
+    /// `fixedM`, if given, holds m (from ``trainM(sessions:u:)``) and EM estimates only u and the priors;
+    /// u of the fields named in `heldU` stays at the random-pair values.
     ///
     /// The model it returns scores against the whole population, as Fellegi–Sunter intends: m from
     /// EM, u from random pairs (so agreeing on a blocking field counts as the evidence it is),
@@ -308,18 +309,11 @@ public enum ModelTrainer {
     public static func train(
         vectors: [ComparisonVector], u: [String: [Double]], possiblePairs: Int,
         withinAgencyVectors: [ComparisonVector] = [], withinAgencyPossiblePairs: Int = 0,
-        householdU: [String: [Double]]? = nil, fixedM: [String: [Double]]? = nil, iterations: Int = 30
+        householdU: [String: [Double]]? = nil, fixedM: [String: [Double]]? = nil, heldU: Set<String> = [], iterations: Int = 30
     ) -> MatchModel {
         let patterns = sortedPatterns(vectors), withinPatterns = sortedPatterns(withinAgencyVectors)
         var m: [String: [Double]] = [:]
-        for field in ComparedField.allCases {
-            let n = field.levels.count
-            // Start from "matches mostly agree": 0.85 exact, 0.05 different, the rest spread between.
-            var start = [Double](repeating: 0.10 / Double(max(n - 2, 1)), count: n)
-            start[0] = n == 2 ? 0.95 : 0.85
-            start[n - 1] = 0.05
-            m[field.rawValue] = start
-        }
+        for field in ComparedField.allCases { m[field.rawValue] = startingM(field) }
         var model = MatchModel(m: fixedM ?? m, u: u, prior: 0.1)
         var matches = 0.0
         for _ in 0..<iterations {
@@ -336,7 +330,7 @@ public enum ModelTrainer {
                 }
             }
             if fixedM == nil { model.m = normalised(mCounts) }
-            model.u = normalised(uCounts)
+            for (field, row) in normalised(uCounts) where !heldU.contains(field) { model.u[field] = row }
             model.prior = clamp(matches / max(total, 1), 1e-6, 1 - 1e-6)
         }
         // The within-agency share of duplicates, with m and u held.
@@ -360,16 +354,24 @@ public enum ModelTrainer {
 
     /// m estimated in training sessions, each on pairs that share one blocking key (Splink's
     /// approach): a session blocked on a field cannot tell EM what matches look like on that field
-    /// (every pair agrees on it), so each field's m comes from the sessions whose blocking key leaves
-    /// it out, averaged. Training on all candidate pairs at once lets the largest group of
-    /// look-alikes (people who share a surname and an area) become EM's "match" class; a session
-    /// on one date of birth learns names, a session on names learns the date of birth.
-    public static func trainM(sessions: [(vectors: [ComparisonVector], blockedFields: Set<ComparedField>)], u: [String: [Double]]) -> [String: [Double]] {
+    /// (every pair agrees on it), so each field's m comes from the sessions that leave it free,
+    /// averaged. Training on all candidate pairs at once lets the largest group of look-alikes
+    /// (people who share a surname and an area) become EM's "match" class; a session on one date of
+    /// birth learns names, a session on names learns the date of birth. A session in which EM finds
+    /// fewer than ``minimumSessionMatches`` matches is skipped; a field no session teaches keeps
+    /// EM's starting values (most matches agree), never a uniform row, which would make
+    /// disagreement on it cost nothing.
+    public static func trainM(sessions: [TrainingSession], u: [String: [Double]]) -> [String: [Double]] {
         var sums: [String: [Double]] = [:], counts: [String: Int] = [:]
         for session in sessions where !session.vectors.isEmpty {
-            let m = train(vectors: session.vectors, u: u, possiblePairs: session.vectors.count).m
-            for field in ComparedField.allCases where !session.blockedFields.contains(field) {
-                guard let row = m[field.rawValue] else { continue }
+            let trained = train(vectors: session.vectors, u: u, possiblePairs: session.vectors.count, heldU: Set(session.heldU.map(\.rawValue)))
+            // m read off a handful of matches is noise (a session of sixteen namesakes, none of them
+            // one person, teaches that every match disagrees): such a session teaches nothing.
+            guard trained.prior * Double(session.vectors.count) >= minimumSessionMatches else { continue }
+            let m = trained.m
+            for (i, field) in ComparedField.allCases.enumerated() where !session.blindFields.contains(field) {
+                // A level row learned from no pair at all says nothing.
+                guard let row = m[field.rawValue], session.vectors.contains(where: { $0.level(at: i) != nil }) else { continue }
                 sums[field.rawValue] = zip(sums[field.rawValue] ?? row.map { _ in 0 }, row).map(+)
                 counts[field.rawValue, default: 0] += 1
             }
@@ -377,9 +379,21 @@ public enum ModelTrainer {
         var out: [String: [Double]] = [:]
         for field in ComparedField.allCases {
             if let sum = sums[field.rawValue], let n = counts[field.rawValue] { out[field.rawValue] = sum.map { $0 / Double(n) } }
-            else { out[field.rawValue] = field.levels.map { _ in 1 / Double(field.levels.count) } }
+            else { out[field.rawValue] = startingM(field) }
         }
         return out
+    }
+
+    /// The fewest matches (EM's estimate) a training session needs before its m counts.
+    static let minimumSessionMatches = 20.0
+
+    /// EM's starting m for a field: 0.85 exact (0.95 for a two-level field), 0.05 different, the rest spread between.
+    static func startingM(_ field: ComparedField) -> [Double] {
+        let n = field.levels.count
+        var start = [Double](repeating: 0.10 / Double(max(n - 2, 1)), count: n)
+        start[0] = n == 2 ? 0.95 : 0.85
+        start[n - 1] = 0.05
+        return start
     }
 
     /// Distinct vectors with their counts, in a fixed order, so training gives the same model
@@ -433,5 +447,25 @@ public enum OneToOne {
             kept.insert(i)
         }
         return kept
+    }
+}
+
+/// Pairs that share one blocking key, for learning m of the fields the key leaves free (see
+/// ``ModelTrainer/trainM(sessions:u:)``).
+public struct TrainingSession: Sendable {
+    /// The pairs' comparisons, with the blind fields missing.
+    public var vectors: [ComparisonVector]
+    /// Fields the key fixes or confounds; they learn nothing here.
+    public var blindFields: Set<ComparedField>
+    /// Fields whose u EM holds at the random-pair values: those about which the key says nothing
+    /// among different people (people of one name are no likelier than any two to share a date of
+    /// birth). Needed where a field is nearly all EM has to go on: free to move u, EM can make u
+    /// equal m, and the field then weighs nothing.
+    public var heldU: Set<ComparedField>
+
+    public init(vectors: [ComparisonVector], blindFields: Set<ComparedField>, heldU: Set<ComparedField> = []) {
+        self.vectors = vectors
+        self.blindFields = blindFields
+        self.heldU = heldU
     }
 }

@@ -16,11 +16,12 @@ struct AgenciesBenchmark: ParsableCommand {
     @Option(help: "Folder with AGENCY.csv, AGENCY.schema.json and truth.csv (agency,record,person).") var data: String
     @Option(help: "Print the comparison levels of up to this many missed and false pairs (synthetic data only).") var explain = 0
     @Option(help: "Worker threads (default: every core).") var threads: Int?
+    @Option(help: "Derive the demo linkage key from this number, so runs can be compared (0: a fresh random key each run; blocking and hash collisions depend on the key).") var keySeed: UInt8 = 1
 
     func run() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: data).filter { $0.hasSuffix(".schema.json") }
             .map { String($0.dropLast(".schema.json".count)) }.sorted()
-        let key = LinkageKey.generate()
+        let key = keySeed == 0 ? LinkageKey.generate() : try LinkageKey(secret: SecureBytes([UInt8](repeating: keySeed, count: LinkageKey.byteCount)))
         var agencies: [AgencyRecords] = []
         var idOf: [String: String] = [:]   // "agency/reference" → agency record id
         var start = ContinuousClock.now
@@ -52,6 +53,9 @@ struct AgenciesBenchmark: ParsableCommand {
         print("mashlink agencies_link_seconds \(formatted(seconds(since: start))) s (" + result.statistics.stageSeconds.map { "\($0.stage) \(formatted($0.seconds))" }.joined(separator: ", ") + ")")
         print("mashlink agencies_peak_rss \(formatted(peakRSSMegabytes())) MB")
         print("mashlink agencies_candidate_pairs \(result.statistics.candidatePairs)")
+        for field in ComparedField.allCases {
+            print("# weights \(field.rawValue): " + field.levels.indices.map { formatted(result.model.weight(field, level: $0)) }.joined(separator: " "))
+        }
 
         var truePairs = 0
         var byPerson: [String: Int] = [:]
@@ -65,8 +69,25 @@ struct AgenciesBenchmark: ParsableCommand {
         print("mashlink agencies_match_recall \(formatted(Double(tp) / Double(max(truePairs, 1)))) of \(truePairs) true pairs")
         print("mashlink agencies_possible \(possible.count) (\(ptp) true); match or possible recall \(formatted(Double(tp + ptp) / Double(max(truePairs, 1))))")
 
-        guard explain > 0 else { return }
         let index = Dictionary(uniqueKeysWithValues: agencies.enumerated().flatMap { a, ag in ag.records.enumerated().map { ("\(ag.agency)/\($1.reference)", (a, $0)) } })
+        var members: [String: [String]] = [:]
+        for key in index.keys { if let p = who(String(key.split(separator: "/")[0]), String(key.split(separator: "/")[1])) { members[p, default: []].append(key) } }
+        // What m really is on this data: each field's levels among all true pairs, beside the trained m.
+        var trueLevels = ComparedField.allCases.map { [Double](repeating: 0, count: $0.levels.count) }
+        for (_, keys) in members where keys.count > 1 {
+            for x in keys.indices { for y in keys.indices where y > x {
+                let (a, i) = index[keys[x]]!, (b, j) = index[keys[y]]!
+                let v = Comparator.compare(agencies[a].records[i], agencies[b].records[j])
+                for (f, field) in ComparedField.allCases.enumerated() { if let l = v[field] { trueLevels[f][l] += 1 } }
+            } }
+        }
+        for (f, field) in ComparedField.allCases.enumerated() {
+            let n = max(trueLevels[f].reduce(0, +), 1)
+            print("# m \(field.rawValue): true " + trueLevels[f].map { formatted($0 / n) }.joined(separator: " ")
+                + "; trained " + (result.model.m[field.rawValue] ?? []).map { formatted($0) }.joined(separator: " "))
+        }
+
+        guard explain > 0 else { return }
         func show(_ label: String, _ l: Link) {
             let (a, i) = index[l.leftAgency + "/" + l.leftRecord]!, (b, j) = index[l.rightAgency + "/" + l.rightRecord]!
             let v = Comparator.compare(agencies[a].records[i], agencies[b].records[j])
@@ -77,8 +98,6 @@ struct AgenciesBenchmark: ParsableCommand {
         // True pairs in neither band: not candidates, lost to one-to-one, or scored below possible.
         var linked = Set<String>()
         for l in result.links { linked.insert(l.leftAgency + "/" + l.leftRecord + "|" + l.rightAgency + "/" + l.rightRecord); linked.insert(l.rightAgency + "/" + l.rightRecord + "|" + l.leftAgency + "/" + l.leftRecord) }
-        var members: [String: [String]] = [:]
-        for key in index.keys { if let p = who(String(key.split(separator: "/")[0]), String(key.split(separator: "/")[1])) { members[p, default: []].append(key) } }
         var shown = 0
         outer: for (_, keys) in members.sorted(by: { $0.key < $1.key }) where keys.count > 1 {
             for x in keys.indices { for y in keys.indices where y > x && !linked.contains(keys[x] + "|" + keys[y]) {
