@@ -237,8 +237,9 @@ extension Linker {
     /// - Pairs sharing a date of birth teach names, location, sex and identifiers.
     /// - Pairs sharing a whole name teach the date of birth, location (and middle names,
     ///   identifiers). This session is kept *tight*: the same surname code and initial, the same
-    ///   first given name and surname, and the same postcode district, each only where both records
-    ///   carry it. Names and sex are blind here: the key fixes the names, and given names fix sex.
+    ///   first given name and surname (`names.unordered`), and the same given-name form and postcode
+    ///   district (the given name + district blocking key), each only where both records carry it.
+    ///   Names and sex are blind here: the key fixes the names, and given names fix sex.
     ///
     /// Both hold u at the random-pair values for the fields the key says nothing about among
     /// different people (``TrainingSession/heldU``): people born on one day are no likelier than
