@@ -309,7 +309,7 @@ public enum ModelTrainer {
     public static func train(
         vectors: [ComparisonVector], u: [String: [Double]], possiblePairs: Int,
         withinAgencyVectors: [ComparisonVector] = [], withinAgencyPossiblePairs: Int = 0,
-        householdU: [String: [Double]]? = nil, fixedM: [String: [Double]]? = nil, heldU: Set<String> = [], iterations: Int = 30
+        householdU: [String: [Double]]? = nil, fixedM: [String: [Double]]? = nil, heldU: Set<ComparedField> = [], iterations: Int = 30
     ) -> MatchModel {
         let patterns = sortedPatterns(vectors), withinPatterns = sortedPatterns(withinAgencyVectors)
         var m: [String: [Double]] = [:]
@@ -330,7 +330,8 @@ public enum ModelTrainer {
                 }
             }
             if fixedM == nil { model.m = normalised(mCounts) }
-            for (field, row) in normalised(uCounts) where !heldU.contains(field) { model.u[field] = row }
+            let fresh = normalised(uCounts)
+            for field in ComparedField.allCases where !heldU.contains(field) { model.u[field.rawValue] = fresh[field.rawValue] }
             model.prior = clamp(matches / max(total, 1), 1e-6, 1 - 1e-6)
         }
         // The within-agency share of duplicates, with m and u held.
@@ -364,7 +365,7 @@ public enum ModelTrainer {
     public static func trainM(sessions: [TrainingSession], u: [String: [Double]]) -> [String: [Double]] {
         var sums: [String: [Double]] = [:], counts: [String: Int] = [:]
         for session in sessions where !session.vectors.isEmpty {
-            let trained = train(vectors: session.vectors, u: u, possiblePairs: session.vectors.count, heldU: Set(session.heldU.map(\.rawValue)))
+            let trained = train(vectors: session.vectors, u: u, possiblePairs: session.vectors.count, heldU: session.heldU)
             // m read off a handful of matches is noise (a session of sixteen namesakes, none of them
             // one person, teaches that every match disagrees): such a session teaches nothing.
             guard trained.prior * Double(session.vectors.count) >= minimumSessionMatches else { continue }
