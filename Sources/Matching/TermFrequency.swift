@@ -57,21 +57,52 @@ public struct Scorer: Sendable {
     /// Term frequencies, if adjusting.
     public let termFrequencies: TermFrequencies?
 
+    /// Every ``MatchModel/weight(_:level:coLocated:)``, worked out once: not co-located first, then
+    /// co-located; a field's levels from `field × levelStride`. Scoring tens of millions of pairs
+    /// reads this flat table instead of the model's dictionaries (same values, same sums).
+    private let weights: [Double]
+    private let levelStride: Int
+    private let priors: (cross: Double, within: Double)
+
     /// A scorer.
     public init(model: MatchModel, termFrequencies: TermFrequencies? = nil) {
         self.model = model
         self.termFrequencies = termFrequencies
+        let stride = ComparedField.allCases.map(\.levels.count).max() ?? 0
+        var table = [Double](repeating: 0, count: 2 * ComparedField.allCases.count * stride)
+        for coLocated in [false, true] {
+            for (i, field) in ComparedField.allCases.enumerated() {
+                for level in field.levels.indices {
+                    table[(coLocated ? ComparedField.allCases.count * stride : 0) + i * stride + level] =
+                        model.weight(field, level: level, coLocated: coLocated)
+                }
+            }
+        }
+        weights = table
+        levelStride = stride
+        priors = (model.priorWeight(withinAgency: false), model.priorWeight(withinAgency: true))
+    }
+
+    /// The model's score of `v` (``MatchModel/score(_:withinAgency:)``), from the precomputed table.
+    func modelScore(_ v: ComparisonVector, withinAgency: Bool) -> Double {
+        var s = withinAgency ? priors.within : priors.cross
+        let base = v.isCoLocated ? ComparedField.allCases.count * levelStride : 0
+        v.forEachLevel { i, l in s += weights[base + i * levelStride + l] }
+        return s
     }
 
     /// The score of `a` against `b`, whose comparison is `v`; `withinAgency` when both are one agency's.
     /// Co-located pairs are not adjusted: their name weights already come from what people at one
     /// address share (``MatchModel/householdU``), where a family's surname is common by definition.
     public func score(_ a: EncodedRecord, _ b: EncodedRecord, _ v: ComparisonVector, withinAgency: Bool = false) -> Double {
-        var s = model.score(v, withinAgency: withinAgency)
+        var s = modelScore(v, withinAgency: withinAgency)
         guard let tf = termFrequencies, !v.isCoLocated else { return s }
-        for (field, _) in TermFrequencies.adjusted where v[field] == 0 {
-            if let adjusted = tf.exactWeight(field, model: model, a) { s += adjusted - model.weight(field, level: 0) }
+        for (i, (field, _)) in TermFrequencies.adjusted.enumerated() where v[field] == 0 {
+            if let adjusted = tf.exactWeight(field, model: model, a) { s += adjusted - weights[Self.adjustedIndex[i] * levelStride] }
         }
         return s
     }
+
+    /// The index in ``ComparedField/allCases`` of each term-frequency-adjusted field.
+    private static let adjustedIndex = TermFrequencies.adjusted.map { ComparedField.allCases.firstIndex(of: $0.field)! }
 }
