@@ -58,16 +58,21 @@ public struct BlockingConfiguration: Sendable, Hashable {
 }
 
 /// A candidate pair: an index into the left set and one into the right set.
+///
+/// Held as two 32-bit indices (8 bytes, not 16): a million-record link holds a couple of hundred
+/// million of them.
 public struct CandidatePair: Sendable, Hashable {
-    /// Index of the left record.
-    public let left: Int
-    /// Index of the right record.
-    public let right: Int
+    private let leftIndex: UInt32, rightIndex: UInt32
 
-    /// Makes a pair.
+    /// Index of the left record.
+    public var left: Int { Int(leftIndex) }
+    /// Index of the right record.
+    public var right: Int { Int(rightIndex) }
+
+    /// Makes a pair; both indices are below 2^32.
     public init(left: Int, right: Int) {
-        self.left = left
-        self.right = right
+        leftIndex = UInt32(left)
+        rightIndex = UInt32(right)
     }
 }
 

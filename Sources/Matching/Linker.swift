@@ -81,25 +81,32 @@ public enum Linker {
         let tasks: [(a: Int, b: Int)] = agencies.indices.flatMap { a in
             agencies.indices.filter { $0 > a || (within && $0 == a) }.map { (a: a, b: $0) }
         }
-        let keyed = Parallel.map(agencies.count, threads: threads) { blocker.keyed(agencies[$0].records) }
-        let blocked = Parallel.map(tasks.count, threads: threads) { t in
-            let (a, b) = tasks[t]
-            return a == b ? blocker.candidates(within: keyed[a]) : blocker.candidates(left: keyed[a], right: keyed[b])
-        }
+        let blocked = { () -> [BlockingResult] in
+            let keyed = Parallel.map(agencies.count, threads: threads) { blocker.keyed(agencies[$0].records) }
+            return Parallel.map(tasks.count, threads: threads) { t in
+                let (a, b) = tasks[t]
+                return a == b ? blocker.candidates(within: keyed[a]) : blocker.candidates(left: keyed[a], right: keyed[b])
+            }
+        }()
         for r in blocked { stats.oversizedBlocks.merge(r.oversizedBlocks, uniquingKeysWith: +) }
         stats.stageSeconds.append(("blocking", clock.lap()))
 
         // Comparison, in chunks across threads, over profiles built once per record.
-        let profiles = Parallel.map(agencies.count, threads: threads) { a in agencies[a].records.map(ComparisonProfile.init) }
-        let vectors = blocked.enumerated().map { t, result in
-            let left = profiles[tasks[t].a], right = profiles[tasks[t].b]
-            return Parallel.chunked(result.pairs, threads: threads) { Comparator.compare(left[$0.left], right[$0.right]) }
+        var profiles = Parallel.map(agencies.count, threads: threads) { a in agencies[a].records.map(ComparisonProfile.init) }
+        var vectors: [[ComparisonVector]] = []
+        do {
+            let profiles = profiles
+            vectors = blocked.enumerated().map { t, result in
+                let left = profiles[tasks[t].a], right = profiles[tasks[t].b]
+                return Parallel.chunked(result.pairs, threads: threads) { Comparator.compare(left[$0.left], right[$0.right]) }
+            }
         }
         stats.candidatePairs = blocked.reduce(0) { $0 + $1.pairs.count }
         stats.records = agencies.reduce(0) { $0 + $1.records.count }
         stats.stageSeconds.append(("comparing", clock.lap()))
 
         var trained = model ?? train(agencies, profiles: profiles, tasks: tasks, vectors: vectors)
+        profiles = []
         if let matchThreshold { trained.matchThreshold = matchThreshold }
         if let possibleThreshold { trained.possibleThreshold = possibleThreshold }
         stats.stageSeconds.append(("training", clock.lap()))
@@ -116,19 +123,23 @@ public enum Linker {
         var links: [Link] = []
         var crossEdges: [Edge] = [], withinEdges: [Edge] = []
         // Match-band pairs that lost one-to-one: kept as links if clustering puts both in one person.
-        var displaced: [(task: Int, pair: Int)] = []
-        var scoresByTask: [[Double]] = []
+        var displaced: [(task: Int, pair: Int, score: Double)] = []
+        // Per pair only whether it scored below the possible band (what clustering's conflicts need):
+        // a pair's vector and score are dropped once its task is scored, so a million-record link
+        // does not hold 8 + 8 bytes more for each of its hundreds of millions of pairs.
+        var belowPossible: [[Bool]] = []
         for (t, (a, b)) in tasks.enumerated() {
             let left = agencies[a].records, right = agencies[b].records, pairs = blocked[t].pairs
-            let scores = Parallel.chunked(Array(pairs.indices), threads: threads) {
-                scorer.score(left[pairs[$0].left], right[pairs[$0].right], vectors[t][$0], withinAgency: a == b)
+            let taskVectors = vectors[t]
+            let scores = Parallel.chunked(count: pairs.count, threads: threads) {
+                scorer.score(left[pairs[$0].left], right[pairs[$0].right], taskVectors[$0], withinAgency: a == b)
             }
-            scoresByTask.append(scores)
+            belowPossible.append(scores.map { $0 < trained.possibleThreshold })
             // One-to-one across agencies; inside one agency a record may have several duplicates.
             // (A mask, not a set: inside one agency every pair is kept, tens of millions at scale.)
             var kept = [Bool](repeating: a == b, count: pairs.count)
             if a != b { for i in OneToOne.keep(pairs, scores: scores) { kept[i] = true } }
-            for i in pairs.indices where !kept[i] && trained.band(scores[i]) == .match { displaced.append((t, i)) }
+            for i in pairs.indices where !kept[i] && trained.band(scores[i]) == .match { displaced.append((t, i, scores[i])) }
             for i in pairs.indices where kept[i] {
                 let band = trained.band(scores[i])
                 guard band != .nonMatch else { continue }
@@ -141,6 +152,7 @@ public enum Linker {
                     if a == b { withinEdges.append(e) } else { crossEdges.append(e) }
                 }
             }
+            vectors[t] = []
         }
         stats.stageSeconds.append(("scoring", clock.lap()))
 
@@ -162,7 +174,7 @@ public enum Linker {
         }
         var conflicts = Set<PairKey>()
         for (t, (a, b)) in tasks.enumerated() {
-            for (i, p) in blocked[t].pairs.enumerated() where scoresByTask[t][i] < trained.possibleThreshold {
+            for (i, p) in blocked[t].pairs.enumerated() where belowPossible[t][i] {
                 let x = offsets[a] + p.left, y = offsets[b] + p.right
                 if find(x) == find(y) { conflicts.insert(PairKey(x, y)) }
             }
@@ -176,12 +188,12 @@ public enum Linker {
         // One-to-one keeps a record's best partner in each other agency; when that agency holds the
         // person twice (two of its records linked as duplicates), the runner-up is the same person
         // too, and its link is kept once clustering has put all three together.
-        for (t, i) in displaced {
+        for (t, i, score) in displaced {
             let (a, b) = tasks[t], p = blocked[t].pairs[i]
             guard clustering.root(offsets[a] + p.left) == clustering.root(offsets[b] + p.right) else { continue }
             links.append(Link(
                 leftAgency: agencies[a].agency, leftRecord: agencies[a].records[p.left].reference, rightAgency: agencies[b].agency,
-                rightRecord: agencies[b].records[p.right].reference, score: scoresByTask[t][i], band: .match))
+                rightRecord: agencies[b].records[p.right].reference, score: score, band: .match))
         }
 
         var clusterNumber: [Int: Int] = [:]
@@ -206,25 +218,29 @@ public enum Linker {
     /// priors by EM.
     static func train(_ agencies: [AgencyRecords], profiles: [[ComparisonProfile]], tasks: [(a: Int, b: Int)], vectors: [[ComparisonVector]]) -> MatchModel {
         let u = ModelTrainer.estimateU(agencies.map(\.records))
-        var cross: [ComparisonVector] = [], inside: [ComparisonVector] = []
+        // The tasks' vectors are read in place, not concatenated (at a million records a copy is gigabytes).
+        var crossTasks: [Int] = [], insideTasks: [Int] = []
         var crossPossible = 0, insidePossible = 0
         for (t, (a, b)) in tasks.enumerated() {
             let n = agencies[a].records.count, m = agencies[b].records.count
             if a == b {
-                inside += vectors[t]
+                insideTasks.append(t)
                 insidePossible += n * (n - 1) / 2
             } else {
-                cross += vectors[t]
+                crossTasks.append(t)
                 crossPossible += n * m
             }
         }
-        let m = ModelTrainer.trainM(sessions: trainingSessions(agencies, profiles: profiles, tasks: tasks, primaryIsWithin: cross.isEmpty), u: u)
+        let onlyInside = crossTasks.allSatisfy { vectors[$0].isEmpty }
+        let primary = (onlyInside ? insideTasks : crossTasks).lazy.flatMap { vectors[$0] }
+        let within = (onlyInside ? [] : insideTasks).lazy.flatMap { vectors[$0] }
+        let m = ModelTrainer.trainM(sessions: trainingSessions(agencies, profiles: profiles, tasks: tasks, primaryIsWithin: onlyInside), u: u)
         var model = ModelTrainer.train(
-            vectors: cross.isEmpty ? inside : cross, u: u, possiblePairs: cross.isEmpty ? insidePossible : crossPossible,
-            withinAgencyVectors: cross.isEmpty ? [] : inside, withinAgencyPossiblePairs: insidePossible,
+            vectors: primary, u: u, possiblePairs: onlyInside ? insidePossible : crossPossible,
+            withinAgencyVectors: within, withinAgencyPossiblePairs: insidePossible,
             fixedM: m)
         // A single agency: its pairs are all within-agency pairs.
-        if cross.isEmpty, !inside.isEmpty { model.withinAgencyPrior = model.prior }
+        if onlyInside, !primary.isEmpty { model.withinAgencyPrior = model.prior }
         model.householdU = ModelTrainer.estimateHouseholdU(agencies.map(\.records), model: model)
         return model
     }

@@ -307,8 +307,8 @@ public enum ModelTrainer {
     /// `householdU` for co-located pairs, and each prior = estimated matches / all pairs of its kind
     /// (`possiblePairs`, `withinAgencyPossiblePairs`).
     public static func train(
-        vectors: [ComparisonVector], u: [String: [Double]], possiblePairs: Int,
-        withinAgencyVectors: [ComparisonVector] = [], withinAgencyPossiblePairs: Int = 0,
+        vectors: some Sequence<ComparisonVector>, u: [String: [Double]], possiblePairs: Int,
+        withinAgencyVectors: some Sequence<ComparisonVector> = [ComparisonVector](), withinAgencyPossiblePairs: Int = 0,
         householdU: [String: [Double]]? = nil, fixedM: [String: [Double]]? = nil, heldU: Set<ComparedField> = [], iterations: Int = 30
     ) -> MatchModel {
         let patterns = sortedPatterns(vectors), withinPatterns = sortedPatterns(withinAgencyVectors)
@@ -399,7 +399,7 @@ public enum ModelTrainer {
 
     /// Distinct vectors with their counts, in a fixed order, so training gives the same model
     /// (to the last bit) however the pairs were produced.
-    static func sortedPatterns(_ vectors: [ComparisonVector]) -> [(vector: ComparisonVector, count: Double)] {
+    static func sortedPatterns(_ vectors: some Sequence<ComparisonVector>) -> [(vector: ComparisonVector, count: Double)] {
         var counts: [ComparisonVector: Double] = [:]
         for v in vectors { counts[v, default: 0] += 1 }
         // Packed order is the fields' lexicographic order with a missing level lowest.

@@ -28,10 +28,24 @@ enum Parallel {
     static func chunked<S: Sendable, T: Sendable>(
         _ items: [S], threads: Int, chunk: Int = 4_096, _ transform: @Sendable (S) -> T
     ) -> [T] {
-        guard items.count > chunk, threads > 1 else { return items.map(transform) }
-        let chunks = (items.count + chunk - 1) / chunk
-        return map(chunks, threads: threads) { c in
-            items[(c * chunk)..<min(items.count, (c + 1) * chunk)].map(transform)
-        }.flatMap { $0 }
+        chunked(count: items.count, threads: threads, chunk: chunk) { transform(items[$0]) }
+    }
+
+    /// `transform(i)` for every i in `0..<count`, in chunks of `chunk` spread over at most `threads`
+    /// threads. The chunks are joined one by one, each freed as it is copied, so the peak is the
+    /// result and one chunk, not twice the result (at a million records a result is gigabytes).
+    static func chunked<T: Sendable>(
+        count: Int, threads: Int, chunk: Int = 4_096, _ transform: @Sendable (Int) -> T
+    ) -> [T] {
+        guard count > chunk, threads > 1 else { return (0..<count).map(transform) }
+        let chunks = (count + chunk - 1) / chunk
+        var parts = map(chunks, threads: threads) { c in ((c * chunk)..<min(count, (c + 1) * chunk)).map(transform) }
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for c in parts.indices {
+            out.append(contentsOf: parts[c])
+            parts[c] = []
+        }
+        return out
     }
 }
