@@ -59,6 +59,9 @@ public struct ParsedDateOfBirth: Sendable, Hashable {
 /// - `d MMM yyyy` and `d MMMM yyyy` with English month names or abbreviations ("3 Feb 2011", "03-Feb-2011",
 ///   "3rd February 2011"), separated by spaces, `-`, `/`, `.` or `,`
 ///
+/// A trailing time of day is ignored ("2012-11-20 00:00:00", "2012-11-20T00:00:00Z"), as written by
+/// exports of date-time columns.
+///
 /// Two-digit years are refused (``DateOfBirthError/twoDigitYear``): "01/02/03" could be 1903 or 2003.
 /// Then the date must be real, on or after 1900-01-01 and not after the supplied reference date.
 public enum DateOfBirth {
@@ -131,7 +134,7 @@ public enum DateOfBirth {
 
     /// Year, month and day fields, before calendar validation.
     private static func fields(of text: String) throws(DateOfBirthError) -> (Int, Int, Int) {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = withoutTimeOfDay(text.trimmingWhitespace())
         guard !trimmed.isEmpty else { throw .empty }
         guard let parts = lex(trimmed) else { throw .unrecognisedFormat }
         let values = parts.filter { if case .separator = $0 { return false } else { return true } }
@@ -174,6 +177,49 @@ public enum DateOfBirth {
         if c.count == 2 { throw .twoDigitYear }
         guard c.count == 4 else { throw .unrecognisedFormat }
         return (int(c), int(b), int(a))  // UK day/month/year
+    }
+
+    /// `text` without a trailing time of day, as database exports write a date held in a date-time
+    /// column ("2012-11-20 00:00:00", "2012-11-20T00:00:00.000Z", "20/11/2012 00:00", "20/11/2012
+    /// 12:00:00 AM"). The time must be a whole time (hh:mm, optional :ss and fraction, optional
+    /// AM/PM, optional Z or ±hh:mm offset) after a space or `T`; the date is taken as written (an
+    /// offset is not applied). Anything else is left for the date grammar to accept or refuse.
+    static func withoutTimeOfDay(_ text: String) -> String {
+        let chars = Array(text)
+        // The time starts after a space or a `T` that follows a digit.
+        for start in chars.indices where start > 0 && chars[start - 1].isASCII && chars[start - 1].isNumber
+            && (chars[start] == " " || chars[start] == "T") && isTimeOfDay(chars[(start + 1)...]) {
+            return String(chars[..<start]).trimmingWhitespace()
+        }
+        return text
+    }
+
+    /// hh:mm, optional :ss and fraction, optional AM/PM, optional Z or ±hh:mm, and nothing else.
+    private static func isTimeOfDay(_ text: ArraySlice<Character>) -> Bool {
+        var rest = text
+        func digits(_ count: ClosedRange<Int>) -> Bool {
+            let run = rest.prefix { $0.isASCII && $0.isNumber }
+            guard count.contains(run.count) else { return false }
+            rest = rest.dropFirst(run.count)
+            return true
+        }
+        func take(_ c: Character) -> Bool {
+            guard rest.first == c else { return false }
+            rest = rest.dropFirst()
+            return true
+        }
+        guard digits(1...2), take(":"), digits(2...2) else { return false }
+        if take(":") { guard digits(2...2) else { return false } }
+        if take(".") { guard digits(1...9) else { return false } }
+        _ = take(" ")
+        if let a = rest.first, let m = rest.dropFirst().first, "AaPp".contains(a), "Mm".contains(m) { rest = rest.dropFirst(2) }
+        if take("Z") { return rest.isEmpty }
+        if take("+") || take("-") {
+            guard digits(2...2) else { return false }
+            _ = take(":")
+            guard digits(2...2) else { return false }
+        }
+        return rest.isEmpty
     }
 
     private static func int<S: StringProtocol>(_ digits: S) -> Int {

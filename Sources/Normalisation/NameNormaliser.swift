@@ -82,11 +82,23 @@ public enum NameNormaliser {
     /// Prefixes written as separate words that belong to the following word ("Mc Donald" → "mcdonald").
     static let joiningPrefixes: Set<String> = ["mc", "mac", "o", "fitz"]
 
-    /// Normalises a given-names field ("Mr John Paul" → tokens ["john", "paul"]).
+    /// Words that open a placeholder for a name not yet known: "Baby", "Baby Boy", "Baby of Smith",
+    /// "Infant 2", "Unborn", as maternity and children's systems record a newborn or unborn child.
+    public static let placeholderOpeners: Set<String> = ["baby", "infant", "unborn", "newborn", "stillborn"]
+
+    /// Whole given-name fields that say the name is not known.
+    public static let unknownNames: Set<String> = ["unknown", "notknown", "nk", "unk", "none", "notgiven", "tba", "tbc", "xxx", "zzz"]
+
+    /// Normalises a given-names field ("Mr John Paul" → tokens ["john", "paul"]). A placeholder
+    /// (``placeholderOpeners``, ``unknownNames``) is no name at all: two newborns' "Baby" must not
+    /// agree as a given name does, nor a newborn's placeholder disagree with the name given later.
     public static func givenNames(_ raw: String) -> NormalisedName {
         var tokens = TextFolding.tokens(raw)
         stripLeading(titles, from: &tokens)
         stripTrailing(suffixes, from: &tokens)
+        if let first = tokens.first, placeholderOpeners.contains(first) || unknownNames.contains(tokens.joined()) {
+            return NormalisedName(tokens: [], variants: [])
+        }
         return NormalisedName(tokens: tokens, variants: unique([tokens.joined()] + tokens))
     }
 

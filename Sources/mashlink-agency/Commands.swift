@@ -53,6 +53,8 @@ struct Schema: ParsableCommand {
             } else {
                 print(json)
             }
+            // On standard error, so that the schema on standard output stays valid JSON.
+            for note in SchemaSuggestion.notes(on: schema) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         }
     }
 }
@@ -91,6 +93,7 @@ struct Tokenise: ParsableCommand {
         } else {
             schemaValue = SchemaSuggestion.suggest(header: try CSVReader(path: file).header)
             say("no --schema given: using the suggested schema (see 'mashlink-agency schema suggest \(file)')")
+            for note in SchemaSuggestion.notes(on: schemaValue) { say("note: \(note)") }
         }
         let date = try batchDate.map { text in
             guard let d = try? DateOfBirth.parse(text, referenceDate: Tokeniser.today()).date else {

@@ -10,6 +10,9 @@ struct DateOfBirthTests {
         "03/02/2011", "3/2/2011", "03-02-2011", "03.02.2011", "2011-02-03", "2011/02/03", "20110203",
         "3 Feb 2011", "03-Feb-2011", "3 February 2011", "3rd February 2011", "03 FEB 2011", "3 feb, 2011",
         "  03/02/2011  ", "3.Feb.2011", "2011-2-3",
+        // Date-time columns as database exports write them: the time of day is ignored.
+        "2011-02-03 00:00:00", "2011-02-03T00:00:00", "2011-02-03T00:00:00.000Z", "2011-02-03 00:00:00.0000000",
+        "03/02/2011 00:00", "03/02/2011 12:00:00 AM", "3 Feb 2011 00:00", "2011-02-03T10:00", "2011-02-03T00:00:00+01:00",
     ])
     func everyAcceptedFormatGivesTheSameDate(text: String) throws {
         let parsed = try DateOfBirth.parse(text, referenceDate: Self.today)
@@ -56,7 +59,7 @@ struct DateOfBirthTests {
     }
 
     @Test(arguments: [
-        "yesterday", "03/02-2011", "03/02/011", "2011-02", "Feb 3 2011", "3 Febr 2011", "2011-02-03T10:00",
+        "yesterday", "03/02-2011", "03/02/011", "2011-02", "Feb 3 2011", "3 Febr 2011", "2011-02-03T1000", "2011-02-03 00:00 tomorrow", "2011-02-03T0:0",
         "03 / 02 / 2011", "1/2/3/2011", "2011020", "٠٣/٠٢/٢٠١١",
     ])
     func unrecognisedFormatsAreRejected(text: String) {

@@ -19,6 +19,17 @@ struct NameNormaliserTests {
         #expect(NameNormaliser.givenNames("Mx Alex").tokens == ["alex"])
     }
 
+    @Test(arguments: ["Baby", "BABY BOY", "Baby of Sarah", "baby girl 2", "Infant", "Unborn", "Unknown", "Not Known", "NK", "Mstr Baby"])
+    func placeholderGivenNamesAreNoName(text: String) {
+        #expect(NameNormaliser.givenNames(text).tokens.isEmpty, "\(text)")
+        #expect(NameNormaliser.givenNames(text).variants.isEmpty, "\(text)")
+    }
+
+    @Test func namesThatOnlyContainAPlaceholderWordAreKept() {
+        #expect(NameNormaliser.givenNames("Ruby Baby").tokens == ["ruby", "baby"])
+        #expect(NameNormaliser.givenNames("Babatunde").tokens == ["babatunde"])
+    }
+
     @Test func aNameIsNeverStrippedToNothing() {
         #expect(NameNormaliser.givenNames("Lord").tokens == ["lord"])
         #expect(NameNormaliser.surname("Junior").tokens == ["junior"])

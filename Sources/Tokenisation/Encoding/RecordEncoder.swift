@@ -19,7 +19,7 @@ public struct RowRejection: Error, Sendable, Hashable, CustomStringConvertible {
 /// Holds HMAC contexts, so it is not `Sendable`; a parallel tokeniser makes one per task.
 public final class RecordEncoder {
     /// Bumped whenever normalisation changes what a value encodes to; part of every field digest.
-    public static let normalisationVersion = 4
+    public static let normalisationVersion = 5
 
     private let schema: LinkageSchema
     private let sealer: PayloadSealer?
@@ -193,7 +193,8 @@ public final class RecordEncoder {
 
         // Address.
         let addressLines = values(.addressLine, fields)
-        var house = values(.houseNumber, fields).first.map { TextFolding.compact($0) }
+        // A house-number column may hold the flat too ("Flat 5, 14"): its house number is the number.
+        var house = values(.houseNumber, fields).first.map { AddressNormaliser.normaliseLine($0).houseNumber ?? TextFolding.compact($0) }
         var streetTokens: [String] = []
         for line in addressLines {
             let a = AddressNormaliser.normaliseLine(line)

@@ -1,25 +1,35 @@
 /// Suggests a starting schema from a CSV header by recognising common column names.
 ///
-/// Unrecognised columns are ignored (they never leave the agency); the officer then edits the
-/// suggestion, for example to assign payload columns to tiers.
+/// Unrecognised columns are ignored (they never leave the agency); ``notes(on:)`` lists them, and the
+/// officer then edits the suggestion, for example to assign payload columns to tiers.
 public enum SchemaSuggestion {
     /// Column names (after lower-casing and removing spaces, hyphens and underscores) and the field they usually hold.
     static let known: [String: FieldKind] = [
         "givenname": .givenName, "forename": .givenName, "forenames": .givenName, "firstname": .givenName,
         "christianname": .givenName, "fname": .givenName,
-        "middlename": .middleNames, "middlenames": .middleNames, "othernames": .middleNames,
+        "firstforename": .givenName, "forename1": .givenName,
+        "middlename": .middleNames, "middlenames": .middleNames, "othernames": .middleNames, "middle": .middleNames,
+        "forename2": .middleNames, "secondforename": .middleNames, "secondname": .middleNames, "otherforenames": .middleNames,
         "surname": .surname, "lastname": .surname, "familyname": .surname, "lname": .surname,
         "formersurname": .formerSurname, "maidenname": .formerSurname, "previoussurname": .formerSurname,
         "birthsurname": .formerSurname,
         "sex": .sex, "gender": .sex,
         "dob": .dateOfBirth, "dateofbirth": .dateOfBirth, "birthdate": .dateOfBirth, "birthdt": .dateOfBirth,
         "address": .addressLine, "addressline": .addressLine, "address1": .addressLine, "addressline1": .addressLine,
-        "street": .addressLine, "streetaddress": .addressLine,
+        "street": .addressLine, "streetaddress": .addressLine, "address2": .addressLine, "addressline2": .addressLine,
         "housenumber": .houseNumber, "houseno": .houseNumber, "streetnumber": .houseNumber, "buildingnumber": .houseNumber,
         "postcode": .postcode, "postalcode": .postcode, "zip": .postcode, "zipcode": .postcode,
         "nhsnumber": .nhsNumber, "nhsno": .nhsNumber, "nhs": .nhsNumber,
         "recid": .recordID, "recordid": .recordID, "id": .recordID, "personid": .recordID, "clientid": .recordID,
-        "localid": .recordID,
+        "localid": .recordID, "clientref": .recordID, "clientreference": .recordID, "personref": .recordID,
+        "nominalref": .recordID, "nominalid": .recordID, "pupilid": .recordID, "studentid": .recordID,
+        "patientid": .recordID, "subjectid": .recordID, "caseref": .recordID, "childid": .recordID,
+        "serviceuserid": .recordID, "crn": .recordID, "localref": .recordID, "reference": .recordID, "ref": .recordID,
+        // National identifiers other than the NHS number: unique pupil number, Police National
+        // Computer id, National Insurance number, unique learner number.
+        "upn": .otherIdentifier, "pnc": .otherIdentifier, "pncid": .otherIdentifier, "pncnumber": .otherIdentifier,
+        "pncno": .otherIdentifier, "nino": .otherIdentifier, "ninumber": .otherIdentifier,
+        "nationalinsurancenumber": .otherIdentifier, "uln": .otherIdentifier,
     ]
 
     static let tierNames: [String: PayloadTier] = ["cin": .cin, "cp": .cp, "s42": .s42]
@@ -39,9 +49,38 @@ public enum SchemaSuggestion {
                 roles.append(ColumnRole(ignoring: column))
             }
         }
+        // No known record-id name: the first column named like an id or reference (`PupilID`,
+        // `Client_Ref`), which is where extracts put their own key.
+        if !used.contains(.recordID), let i = roles.indices.first(where: { i in
+            roles[i].field == nil && roles[i].tier == nil && looksLikeRecordID(roles[i].column)
+        }) {
+            roles[i] = ColumnRole(column: roles[i].column, field: .recordID)
+        }
         var schema = LinkageSchema(columns: roles, hardening: .standard)
         schema.invalidValues = .omitField
         return schema
+    }
+
+    /// What the officer must check in a suggested schema, one line each: the columns left out (they
+    /// never leave the agency, so a payload column left out is never shared), and a missing record id.
+    public static func notes(on schema: LinkageSchema) -> [String] {
+        var out: [String] = []
+        if schema.columns(for: .recordID).isEmpty {
+            out.append("no column was recognised as the record id: name one \"recordID\" in the schema, or tokenise refuses the extract")
+        }
+        let ignored = schema.columns.filter { $0.field == nil && $0.tier == nil }.map(\.column)
+        if !ignored.isEmpty {
+            out.append("not used, so never sent: \(ignored.joined(separator: ", ")); give each a field, or a tier (cin, cp, s42) if it is safeguarding information to share")
+        }
+        if !schema.columns.contains(where: { $0.tier != nil }) {
+            out.append("no column is a payload tier: the batch will carry no safeguarding information")
+        }
+        return out
+    }
+
+    private static func looksLikeRecordID(_ column: String) -> Bool {
+        let key = column.lowercased().filter { $0.isLetter || $0.isNumber }
+        return ["id", "ref", "reference"].contains { key.hasSuffix($0) } && key != "nhsid"
     }
 
     private static func tier(of column: String) -> PayloadTier? {
