@@ -91,11 +91,11 @@ public struct ComparisonProfile: Sendable {
         TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered,
         TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.sex,
         TokenName.houseAndPostcode, TokenName.postcode, TokenName.postcodeSector, TokenName.postcodeDistrict,
-        TokenName.nhs, TokenName.other,
+        TokenName.nhs, TokenName.other, TokenName.otherScheme,
     ]
     enum Slot: Int {
         case given, givenCanonical, givenPhonetic, givenEdit, middle, middleInitial, surname, surnamePart, surnamePhonetic, namesUnordered
-        case dob, dobSwapped, dobYearMonth, dobMonthDay, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict, nhs, other
+        case dob, dobSwapped, dobYearMonth, dobMonthDay, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict, nhs, other, otherScheme
     }
 
     /// A token as two 64-bit words (its 16 bytes; any other length is folded, which only synthetic
@@ -209,7 +209,10 @@ public enum Comparator {
             return a.shares(.nhs, with: b, .nhs) ? 0 : 1
         case .otherIdentifier:
             guard a.has(.other), b.has(.other) else { return nil }
-            return a.shares(.other, with: b, .other) ? 0 : 1
+            if a.shares(.other, with: b, .other) { return 0 }
+            // Identifiers of different schemes (a pupil number, a police id) cannot disagree.
+            if a.has(.otherScheme), b.has(.otherScheme), !a.shares(.otherScheme, with: b, .otherScheme) { return nil }
+            return 1
         case .middleNames:
             guard a.has(.middle), b.has(.middle) else { return nil }
             if a.shares(.middle, with: b, .middle) { return 0 }

@@ -36,6 +36,31 @@ struct ScoringTests {
         #expect(Comparator.compare(a, d)[.location] == nil)
     }
 
+    @Test("other identifiers of different schemes are not compared; of one scheme, or without one, they agree or disagree")
+    func identifierSchemes() throws {
+        func record(_ header: [String], _ row: [String]) throws -> EncodedRecord {
+            try RecordEncoder(
+                schema: SchemaSuggestion.suggest(header: header), header: header, key: Self.key, sealer: nil,
+                batchDate: CalendarDate(year: 2026, month: 11, day: 23)!
+            ).encode(row).get()
+        }
+        let pupil = try record(["id", "forename", "surname", "UPN"], ["1", "Ann", "Lee", "A123"])
+        let pupil2 = try record(["id", "forename", "surname", "upn"], ["2", "Ann", "Lee", "B456"])
+        let police = try record(["id", "forename", "surname", "PNC_ID"], ["3", "Ann", "Lee", "B456"])
+        let local = try record(["id", "forename", "surname", "local_number"], ["4", "Ann", "Lee", "B456"])
+        #expect(Comparator.compare(pupil, pupil2)[.otherIdentifier] == 1, "one scheme, different values: disagreement")
+        #expect(Comparator.compare(pupil, police)[.otherIdentifier] == nil, "a pupil number and a police id say nothing of each other")
+        #expect(Comparator.compare(pupil2, police)[.otherIdentifier] == 0, "the same value agrees whatever the schemes")
+        // A column the suggester does not know has no scheme: it is compared with every identifier.
+        var schema = SchemaSuggestion.suggest(header: ["id", "forename", "surname", "local_number"])
+        schema.columns[3] = ColumnRole(column: "local_number", field: .otherIdentifier)
+        let unschemed = try RecordEncoder(
+            schema: schema, header: ["id", "forename", "surname", "local_number"], key: Self.key, sealer: nil,
+            batchDate: CalendarDate(year: 2026, month: 11, day: 23)!).encode(["5", "Ann", "Lee", "C789"]).get()
+        #expect(Comparator.compare(unschemed, pupil)[.otherIdentifier] == 1)
+        #expect(local.tokens[TokenName.other] == nil, "an unknown column is not used")
+    }
+
     static let middleHeader = ["id", "forename", "middle_name", "surname", "dob"]
     static func withMiddle(_ row: [String]) throws -> EncodedRecord {
         try RecordEncoder(

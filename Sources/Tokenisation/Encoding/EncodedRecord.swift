@@ -62,6 +62,9 @@ public enum TokenName {
     public static let houseAndPostcode = "house+postcode"
     public static let nhs = "nhs"
     public static let other = "other"
+    /// The scheme of each other identifier the record holds (``ColumnRole/scheme``), keyed like any
+    /// token: the hub sees only whether two records hold identifiers of one scheme.
+    public static let otherScheme = "other.scheme"
     /// Composite blocking keys: phonetic surname with birth year; canonical given name with postcode
     /// district; phonetic surname with given-name initial. Composites leak less to frequency analysis
     /// than their parts would.

@@ -25,6 +25,8 @@ public final class RecordEncoder {
     private let sealer: PayloadSealer?
     private let batchDate: CalendarDate
     private let indices: [FieldKind: [Int]]
+    /// The scheme of each `otherIdentifier` column that names one, by column position.
+    private let otherSchemes: [Int: String]
     private let tierIndices: [PayloadTier: [(name: String, index: Int)]]
     private let referenceContext: HMACSHA256Context
     private var encoders: [String: KeyedEncoder] = [:]
@@ -47,6 +49,10 @@ public final class RecordEncoder {
         for (i, name) in header.enumerated() { position[name] = i }
         var indices: [FieldKind: [Int]] = [:]
         for kind in FieldKind.allCases { indices[kind] = schema.columns(for: kind).compactMap { position[$0] } }
+        var schemes: [Int: String] = [:]
+        for c in schema.columns where c.field == .otherIdentifier {
+            if let scheme = c.scheme.map({ TextFolding.compact($0) }), !scheme.isEmpty, let i = position[c.column] { schemes[i] = scheme }
+        }
         var tiers: [PayloadTier: [(String, Int)]] = [:]
         for tier in PayloadTier.allCases {
             let cols = schema.columns(for: tier).compactMap { name in position[name].map { (name, $0) } }
@@ -59,6 +65,7 @@ public final class RecordEncoder {
         self.sealer = sealer
         self.batchDate = batchDate
         self.indices = indices
+        self.otherSchemes = schemes
         self.tierIndices = tiers
         self.key = key
         referenceContext = HMACSHA256Context(key: key.subkey("record-reference"))
@@ -223,7 +230,12 @@ public final class RecordEncoder {
                 omitted.append("tokenised without the NHS number: \(error)")
             }
         }
-        for raw in values(.otherIdentifier, fields) { add(TokenName.other, TextFolding.compact(raw)) }
+        for i in indices[.otherIdentifier] ?? [] {
+            let raw = Self.trimmed(fields[i])
+            guard !raw.isEmpty else { continue }
+            add(TokenName.other, TextFolding.compact(raw))
+            if let scheme = otherSchemes[i] { add(TokenName.otherScheme, scheme) }
+        }
 
         // Composite blocking keys.
         if let year = dob?.date.year {

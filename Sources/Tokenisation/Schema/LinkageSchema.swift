@@ -31,11 +31,17 @@ public struct ColumnRole: Sendable, Hashable, Codable {
     public var field: FieldKind?
     /// The payload tier, if the column is safeguarding information to seal.
     public var tier: PayloadTier?
+    /// For an `otherIdentifier` column, the identifier's scheme ("upn", "pnc", "nino", or an
+    /// agreed local name), if known. Records holding identifiers of different schemes (a pupil
+    /// number beside a police id) say nothing about each other on this field, rather than
+    /// disagreeing. Absent: the identifier is compared with every other.
+    public var scheme: String?
 
-    /// A column holding an identifier.
-    public init(column: String, field: FieldKind) {
+    /// A column holding an identifier (`scheme` only for ``FieldKind/otherIdentifier``).
+    public init(column: String, field: FieldKind, scheme: String? = nil) {
         self.column = column
         self.field = field
+        self.scheme = scheme
     }
 
     /// A column holding payload for `tier`.

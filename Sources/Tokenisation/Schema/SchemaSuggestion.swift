@@ -32,6 +32,12 @@ public enum SchemaSuggestion {
         "nationalinsurancenumber": .otherIdentifier, "uln": .otherIdentifier,
     ]
 
+    /// The scheme of each known national identifier column (``ColumnRole/scheme``).
+    static let schemes: [String: String] = [
+        "upn": "upn", "pnc": "pnc", "pncid": "pnc", "pncnumber": "pnc", "pncno": "pnc",
+        "nino": "nino", "ninumber": "nino", "nationalinsurancenumber": "nino", "uln": "uln",
+    ]
+
     static let tierNames: [String: PayloadTier] = ["cin": .cin, "cp": .cp, "s42": .s42]
 
     /// A schema for `header`. Columns named like `payload_cp` or `cp_notes` become payload of that tier.
@@ -41,7 +47,7 @@ public enum SchemaSuggestion {
         for column in header {
             let key = column.lowercased().filter { $0.isLetter || $0.isNumber }
             if let kind = known[key], !(used.contains(kind) && kind == .recordID) {
-                roles.append(ColumnRole(column: column, field: kind))
+                roles.append(ColumnRole(column: column, field: kind, scheme: kind == .otherIdentifier ? schemes[key] : nil))
                 used.insert(kind)
             } else if let tier = tier(of: column) {
                 roles.append(ColumnRole(column: column, tier: tier))
