@@ -4,13 +4,13 @@
 # `mashlink-hub evaluate` measures links and clusters against the truth. Thresholds come from the
 # model; the truth is read only by `evaluate`.
 #
-#   scripts/eval.sh febrl4|febrl4-no-ssn|febrl3|uk [debug|release]
+#   scripts/eval.sh febrl4|febrl4-no-ssn|febrl3|uk|uk-independent [debug|release]
 #
 # `uk` generates six UK-style agency extracts (Benchmarks/make_uk_agencies.py, UK_PERSONS persons,
 # default 20000) with households, twins, nicknames, moves and surname changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-case_name=${1:?usage: scripts/eval.sh febrl4|febrl4-no-ssn|febrl3|uk [debug|release]}
+case_name=${1:?usage: scripts/eval.sh febrl4|febrl4-no-ssn|febrl3|uk|uk-independent [debug|release]}
 config=${2:-release}
 data=${FEBRL_DIR:-../shared/data/febrl}
 work=${EVAL_DIR:-/tmp/mashlink-eval-$case_name}
@@ -34,6 +34,20 @@ case $case_name in
   uk)     python3 Benchmarks/make_uk_agencies.py --persons "${UK_PERSONS:-20000}" --out "$work/data" >/dev/null
           for a in police health education probation childrens_social_care adult_social_care; do
             inputs+=("$a $work/data/$a.csv $work/data/$a.schema.json")
+          done
+          truth=$work/data/truth.csv ;;
+  # An independent generator (written without reading make_uk_agencies.py): each agency's own
+  # column names and date formats. Schemas are what `schema suggest` writes, with only the notes
+  # column given its tier, as an officer would.
+  uk-independent)
+          python3 Benchmarks/make_uk_agencies_independent.py --persons "${UK_PERSONS:-15000}" --out "$work/data" >/dev/null
+          for a in police:OccurrenceNotes:cp health:safeguarding_notes:cin education:DSL_Notes:cin probation:RiskSummary:cp \
+                   childrens_social_care:CaseNotes:cp "adult_social_care:Safeguarding Concern:s42"; do
+            IFS=: read -r agency notes tier <<<"$a"
+            "$bin/mashlink-agency" schema suggest "$work/data/$agency.csv" --out "$work/$agency.schema.json" >/dev/null 2>&1
+            python3 -c 'import json,sys; p,col,t=sys.argv[1:]; s=json.load(open(p)); [c.update(tier=t) for c in s["columns"] if c["column"]==col]; json.dump(s,open(p,"w"),indent=2)' \
+              "$work/$agency.schema.json" "$notes" "$tier"
+            inputs+=("$agency $work/data/$agency.csv $work/$agency.schema.json")
           done
           truth=$work/data/truth.csv ;;
   *) echo "unknown case $case_name" >&2; exit 2 ;;
