@@ -30,6 +30,14 @@ struct SchemaSuggestionTests {
         #expect(r["address_line_1"] == "addressLine" && r["address_line_2"] == "addressLine")
     }
 
+    @Test("an extract keyed only by a national identifier uses it as the record id")
+    func nationalIDAsRecordID() {
+        let r = Self.roles(["upn", "legal_forename", "legal_surname", "birth_date", "home_address", "home_postcode"])
+        #expect(r["upn"] == "recordID")
+        #expect(r["legal_forename"] == "givenName" && r["legal_surname"] == "surname")
+        #expect(r["home_address"] == "addressLine" && r["home_postcode"] == "postcode")
+    }
+
     @Test("only one record id; an id-like column after a known one stays out")
     func oneRecordID() {
         let r = Self.roles(["record_id", "SystemID", "forename", "surname"])

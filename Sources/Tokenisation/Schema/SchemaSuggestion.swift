@@ -7,18 +7,20 @@ public enum SchemaSuggestion {
     static let known: [String: FieldKind] = [
         "givenname": .givenName, "forename": .givenName, "forenames": .givenName, "firstname": .givenName,
         "christianname": .givenName, "fname": .givenName,
-        "firstforename": .givenName, "forename1": .givenName,
+        "firstforename": .givenName, "forename1": .givenName, "legalforename": .givenName, "legalfirstname": .givenName,
         "middlename": .middleNames, "middlenames": .middleNames, "othernames": .middleNames, "middle": .middleNames,
         "forename2": .middleNames, "secondforename": .middleNames, "secondname": .middleNames, "otherforenames": .middleNames,
-        "surname": .surname, "lastname": .surname, "familyname": .surname, "lname": .surname,
+        "surname": .surname, "lastname": .surname, "familyname": .surname, "lname": .surname, "legalsurname": .surname,
         "formersurname": .formerSurname, "maidenname": .formerSurname, "previoussurname": .formerSurname,
         "birthsurname": .formerSurname,
         "sex": .sex, "gender": .sex,
         "dob": .dateOfBirth, "dateofbirth": .dateOfBirth, "birthdate": .dateOfBirth, "birthdt": .dateOfBirth,
         "address": .addressLine, "addressline": .addressLine, "address1": .addressLine, "addressline1": .addressLine,
         "street": .addressLine, "streetaddress": .addressLine, "address2": .addressLine, "addressline2": .addressLine,
+        "homeaddress": .addressLine, "currentaddress": .addressLine, "lastknownaddress": .addressLine,
         "housenumber": .houseNumber, "houseno": .houseNumber, "streetnumber": .houseNumber, "buildingnumber": .houseNumber,
         "postcode": .postcode, "postalcode": .postcode, "zip": .postcode, "zipcode": .postcode,
+        "homepostcode": .postcode, "currentpostcode": .postcode,
         "nhsnumber": .nhsNumber, "nhsno": .nhsNumber, "nhs": .nhsNumber,
         "recid": .recordID, "recordid": .recordID, "id": .recordID, "personid": .recordID, "clientid": .recordID,
         "localid": .recordID, "clientref": .recordID, "clientreference": .recordID, "personref": .recordID,
@@ -60,6 +62,11 @@ public enum SchemaSuggestion {
         if !used.contains(.recordID), let i = roles.indices.first(where: { i in
             roles[i].field == nil && roles[i].tier == nil && looksLikeRecordID(roles[i].column)
         }) {
+            roles[i] = ColumnRole(column: roles[i].column, field: .recordID)
+        }
+        // Still none: a school's extract keyed by the pupil number has only that; it becomes the
+        // record id (an agency's own key), and is no longer compared as an identifier.
+        if !roles.contains(where: { $0.field == .recordID }), let i = roles.firstIndex(where: { $0.field == .otherIdentifier }) {
             roles[i] = ColumnRole(column: roles[i].column, field: .recordID)
         }
         var schema = LinkageSchema(columns: roles, hardening: .standard)
