@@ -88,10 +88,16 @@ struct AgenciesBenchmark: ParsableCommand {
         }
 
         guard explain > 0 else { return }
+        // Records by their "agency/reference" key.
+        func personOf(_ key: String) -> String? { idOf[key].flatMap { person[key.prefix { $0 != "/" } + "/" + $0] } }
+        func compare(_ x: String, _ y: String) -> ComparisonVector {
+            let (a, i) = index[x]!, (b, j) = index[y]!
+            return Comparator.compare(agencies[a].records[i], agencies[b].records[j])
+        }
+        func evidence(_ v: ComparisonVector) -> String { result.model.evidence(v).map(\.description).joined(separator: "; ") }
         func show(_ label: String, _ l: Link) {
-            let (a, i) = index[l.leftAgency + "/" + l.leftRecord]!, (b, j) = index[l.rightAgency + "/" + l.rightRecord]!
-            let v = Comparator.compare(agencies[a].records[i], agencies[b].records[j])
-            print("# \(label) \(l.leftAgency) \(idOf[l.leftAgency + "/" + l.leftRecord] ?? "?")–\(l.rightAgency) \(idOf[l.rightAgency + "/" + l.rightRecord] ?? "?") score \(formatted(l.score)): " + result.model.evidence(v).map(\.description).joined(separator: "; "))
+            let x = l.leftAgency + "/" + l.leftRecord, y = l.rightAgency + "/" + l.rightRecord
+            print("# \(label) \(l.leftAgency) \(idOf[x] ?? "?")–\(l.rightAgency) \(idOf[y] ?? "?") score \(formatted(l.score)): " + evidence(compare(x, y)))
         }
         for l in possible.filter({ who($0.leftAgency, $0.leftRecord) == who($0.rightAgency, $0.rightRecord) }).prefix(explain) { show("possible, true", l) }
         var clusterOf: [String: Int] = [:], membersOf: [Int: [String]] = [:]
@@ -102,21 +108,14 @@ struct AgenciesBenchmark: ParsableCommand {
         for l in matches.filter({ who($0.leftAgency, $0.leftRecord) != who($0.rightAgency, $0.rightRecord) }).prefix(explain) {
             show("match, false", l)
             let members = membersOf[clusterOf[l.leftAgency + "/" + l.leftRecord] ?? -1, default: []]
-            print("#   its person: " + members.map { m in
-                let parts = m.split(separator: "/").map(String.init)
-                return "\(idOf[m] ?? "?") (\(who(parts[0], parts[1]) ?? "?"))"
-            }.joined(separator: ", "))
-            // Same-agency members of that person whose truth differs: how they score as duplicates.
-            for x in members.indices { for y in members.indices where y > x {
-                let (c, k) = index[members[x]]!, (d, n) = index[members[y]]!
-                guard c == d else { continue }
-                let w = Comparator.compare(agencies[c].records[k], agencies[d].records[n])
-                print("#   within \(idOf[members[x]] ?? "?")–\(idOf[members[y]] ?? "?") \(formatted(result.model.score(w, withinAgency: true))): " + result.model.evidence(w).map(\.description).joined(separator: "; "))
+            print("#   its person: " + members.map { "\(idOf[$0] ?? "?") (\(personOf($0) ?? "?"))" }.joined(separator: ", "))
+            // Members of that person from one agency: how they score as duplicates.
+            for x in members.indices { for y in members.indices where y > x && index[members[x]]!.0 == index[members[y]]!.0 {
+                let w = compare(members[x], members[y])
+                print("#   within \(idOf[members[x]] ?? "?")–\(idOf[members[y]] ?? "?") \(formatted(result.model.score(w, withinAgency: true))): " + evidence(w))
             } }
         }
         // True pairs in neither band: not candidates, lost to one-to-one, or scored below possible.
-        var linked = Set<String>()
-        for l in result.links { linked.insert(l.leftAgency + "/" + l.leftRecord + "|" + l.rightAgency + "/" + l.rightRecord); linked.insert(l.rightAgency + "/" + l.rightRecord + "|" + l.leftAgency + "/" + l.leftRecord) }
         var linksOf: [String: [(other: String, score: Double, band: MatchBand)]] = [:]
         for l in result.links {
             linksOf[l.leftAgency + "/" + l.leftRecord, default: []].append((l.rightAgency + "/" + l.rightRecord, l.score, l.band))
@@ -124,21 +123,19 @@ struct AgenciesBenchmark: ParsableCommand {
         }
         var shown = 0
         outer: for (_, keys) in members.sorted(by: { $0.key < $1.key }) where keys.count > 1 {
-            for x in keys.indices { for y in keys.indices where y > x && !linked.contains(keys[x] + "|" + keys[y]) {
-                let (a, i) = index[keys[x]]!, (b, j) = index[keys[y]]!
-                let v = Comparator.compare(agencies[a].records[i], agencies[b].records[j])
+            for x in keys.indices { for y in keys.indices where y > x && !linksOf[keys[x], default: []].contains(where: { $0.other == keys[y] }) {
+                let a = index[keys[x]]!.0, b = index[keys[y]]!.0
+                let v = compare(keys[x], keys[y])
                 let score = result.model.score(v, withinAgency: a == b)
-                print("# missed \(agencies[a].agency) \(idOf[keys[x]] ?? "?")–\(agencies[b].agency) \(idOf[keys[y]] ?? "?") model score \(formatted(score)): " + result.model.evidence(v).map(\.description).joined(separator: "; "))
-                // Scored high enough but lost: say what each record was linked to in the other's agency instead.
+                print("# missed \(agencies[a].agency) \(idOf[keys[x]] ?? "?")–\(agencies[b].agency) \(idOf[keys[y]] ?? "?") model score \(formatted(score)): " + evidence(v))
+                // Scored high enough but lost: say what each record was linked to in the other's agency
+                // instead, and how that record and the missed one, both of that agency, score as duplicates.
                 if score >= result.model.possibleThreshold {
                     for (mine, partner) in [(keys[x], keys[y]), (keys[y], keys[x])] {
-                        let otherAgency = String(partner.split(separator: "/")[0])
-                        for l in linksOf[mine, default: []] where l.other.hasPrefix(otherAgency + "/") {
-                            let same = who(String(mine.split(separator: "/")[0]), String(mine.split(separator: "/")[1])) == who(String(l.other.split(separator: "/")[0]), String(l.other.split(separator: "/")[1]))
-                            // The two records of one agency: how they score as duplicates.
-                            let (c, k) = index[partner]!, (d, n) = index[l.other]!
-                            let w = Comparator.compare(agencies[c].records[k], agencies[d].records[n])
-                            print("#   instead \(idOf[mine] ?? "?")–\(idOf[l.other] ?? "?") \(l.band) score \(formatted(l.score)) (\(same ? "true" : "false")); \(idOf[partner] ?? "?")–\(idOf[l.other] ?? "?") within \(formatted(result.model.score(w, withinAgency: true))): " + result.model.evidence(w).map(\.description).joined(separator: "; "))
+                        for l in linksOf[mine, default: []] where index[l.other]!.0 == index[partner]!.0 {
+                            let same = personOf(mine) == personOf(l.other)
+                            let w = compare(partner, l.other)
+                            print("#   instead \(idOf[mine] ?? "?")–\(idOf[l.other] ?? "?") \(l.band) score \(formatted(l.score)) (\(same ? "true" : "false")); \(idOf[partner] ?? "?")–\(idOf[l.other] ?? "?") within \(formatted(result.model.score(w, withinAgency: true))): " + evidence(w))
                         }
                     }
                 }

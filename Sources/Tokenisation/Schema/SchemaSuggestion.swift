@@ -27,14 +27,11 @@ public enum SchemaSuggestion {
         "nominalref": .recordID, "nominalid": .recordID, "pupilid": .recordID, "studentid": .recordID,
         "patientid": .recordID, "subjectid": .recordID, "caseref": .recordID, "childid": .recordID,
         "serviceuserid": .recordID, "crn": .recordID, "localref": .recordID, "reference": .recordID, "ref": .recordID,
-        // National identifiers other than the NHS number: unique pupil number, Police National
-        // Computer id, National Insurance number, unique learner number.
-        "upn": .otherIdentifier, "pnc": .otherIdentifier, "pncid": .otherIdentifier, "pncnumber": .otherIdentifier,
-        "pncno": .otherIdentifier, "nino": .otherIdentifier, "ninumber": .otherIdentifier,
-        "nationalinsurancenumber": .otherIdentifier, "uln": .otherIdentifier,
     ]
 
-    /// The scheme of each known national identifier column (``ColumnRole/scheme``).
+    /// National identifiers other than the NHS number, by column name, with their scheme
+    /// (``ColumnRole/scheme``): unique pupil number, Police National Computer id, National
+    /// Insurance number, unique learner number. Each is an `otherIdentifier`.
     static let schemes: [String: String] = [
         "upn": "upn", "pnc": "pnc", "pncid": "pnc", "pncnumber": "pnc", "pncno": "pnc",
         "nino": "nino", "ninumber": "nino", "nationalinsurancenumber": "nino", "uln": "uln",
@@ -45,12 +42,13 @@ public enum SchemaSuggestion {
     /// A schema for `header`. Columns named like `payload_cp` or `cp_notes` become payload of that tier.
     public static func suggest(header: [String]) -> LinkageSchema {
         var roles: [ColumnRole] = []
-        var used = Set<FieldKind>()
+        var hasRecordID: Bool { roles.contains { $0.field == .recordID } }
         for column in header {
-            let key = column.lowercased().filter { $0.isLetter || $0.isNumber }
-            if let kind = known[key], !(used.contains(kind) && kind == .recordID) {
-                roles.append(ColumnRole(column: column, field: kind, scheme: kind == .otherIdentifier ? schemes[key] : nil))
-                used.insert(kind)
+            let key = key(column)
+            if let scheme = schemes[key] {
+                roles.append(ColumnRole(column: column, field: .otherIdentifier, scheme: scheme))
+            } else if let kind = known[key], !(kind == .recordID && hasRecordID) {
+                roles.append(ColumnRole(column: column, field: kind))
             } else if let tier = tier(of: column) {
                 roles.append(ColumnRole(column: column, tier: tier))
             } else {
@@ -59,14 +57,12 @@ public enum SchemaSuggestion {
         }
         // No known record-id name: the first column named like an id or reference (`PupilID`,
         // `Client_Ref`), which is where extracts put their own key.
-        if !used.contains(.recordID), let i = roles.indices.first(where: { i in
-            roles[i].field == nil && roles[i].tier == nil && looksLikeRecordID(roles[i].column)
-        }) {
+        if !hasRecordID, let i = roles.firstIndex(where: { $0.field == nil && $0.tier == nil && looksLikeRecordID($0.column) }) {
             roles[i] = ColumnRole(column: roles[i].column, field: .recordID)
         }
         // Still none: a school's extract keyed by the pupil number has only that; it becomes the
         // record id (an agency's own key), and is no longer compared as an identifier.
-        if !roles.contains(where: { $0.field == .recordID }), let i = roles.firstIndex(where: { $0.field == .otherIdentifier }) {
+        if !hasRecordID, let i = roles.firstIndex(where: { $0.field == .otherIdentifier }) {
             roles[i] = ColumnRole(column: roles[i].column, field: .recordID)
         }
         var schema = LinkageSchema(columns: roles, hardening: .standard)
@@ -91,8 +87,11 @@ public enum SchemaSuggestion {
         return out
     }
 
+    /// A column name as the tables above hold it: lower case, letters and digits only.
+    private static func key(_ column: String) -> String { column.lowercased().filter { $0.isLetter || $0.isNumber } }
+
     private static func looksLikeRecordID(_ column: String) -> Bool {
-        let key = column.lowercased().filter { $0.isLetter || $0.isNumber }
+        let key = key(column)
         return ["id", "ref", "reference"].contains { key.hasSuffix($0) } && key != "nhsid"
     }
 
