@@ -96,6 +96,8 @@ public struct Blocker: Sendable {
     /// The key space of each token pass (`dob.swapped` shares `dob`'s); LSH band `b` is space
     /// `tokenSpaceCount + b`.
     private let spaceOfPass: [Int]
+    /// The ``TokenTable`` place of each token pass's name.
+    private let placeOfPass: [Int?]
     private let tokenSpaceCount: Int
     /// Per space: the pass name reported for oversized blocks, and whether one shared key suffices.
     private let spaceFamily: [String]
@@ -116,6 +118,7 @@ public struct Blocker: Sendable {
             return spaces.count - 1
         }
         tokenSpaceCount = spaces.count
+        placeOfPass = configuration.tokenPasses.map(TokenTable.place(of:))
         spaceFamily = spaces + Array(repeating: "lsh", count: configuration.lshBands)
         spaceSufficient = spaces.map { configuration.sufficientPasses.contains($0) }
             + (0..<configuration.lshBands).map { configuration.sufficientPasses.contains("lsh\($0)") }
@@ -129,9 +132,9 @@ public struct Blocker: Sendable {
         var keys: [BlockKey] = []
         for pass in configuration.tokenPasses {
             let space = Self.space(of: pass)
-            for token in record.tokens[pass] ?? [] { keys.append(BlockKey(pass: space, value: token.bytes)) }
+            for token in record.tokenTable.tokens(named: pass) { keys.append(BlockKey(pass: space, value: token.bytes)) }
         }
-        if let filter = record.filters["record"], !filter.isEmpty {
+        if let filter = record.filterSet.filter(named: "record"), !filter.isEmpty {
             for (band, positions) in bandPositions.enumerated() {
                 keys.append(BlockKey(pass: "lsh\(band)", value: Self.sampledBits(filter, positions)))
             }
@@ -149,14 +152,15 @@ public struct Blocker: Sendable {
     /// One record's distinct keys, packed (the same keys as ``keys(of:)``, in another form).
     func packedKeys(of record: EncodedRecord, into keys: inout [PackedKey]) {
         keys.removeAll(keepingCapacity: true)
+        let table = record.tokenTable
         for (p, pass) in configuration.tokenPasses.enumerated() {
-            for token in record.tokens[pass] ?? [] {
-                keys.append(token.isStandard
-                    ? PackedKey(space: UInt32(spaceOfPass[p]) | 16 << 24, low: token.low, high: token.high)
-                    : PackedKey(space: spaceOfPass[p], bytes: token.bytes))
+            guard let place = placeOfPass[p] else {
+                for token in table.tokens(named: pass) { keys.append(PackedKey(token, space: spaceOfPass[p])) }
+                continue
             }
+            for i in table.range(ofPlace: place) { keys.append(PackedKey(table.token(at: i), space: spaceOfPass[p])) }
         }
-        if let filter = record.filters["record"], !filter.isEmpty {
+        if let filter = record.filterSet.filter(named: "record"), !filter.isEmpty {
             for (band, positions) in bandPositions.enumerated() {
                 let space = tokenSpaceCount + band
                 if positions.count <= 128 {
@@ -186,10 +190,14 @@ public struct Blocker: Sendable {
         var keys: [PackedKey] = []
         for (i, record) in records.enumerated() {
             packedKeys(of: record, into: &keys)
-            for k in keys { entries.append(.init(key: k, record: Int32(i))) }
+            for k in keys { entries.append(.init(k, record: i)) }
         }
-        entries.sort { ($0.key, $0.record) < ($1.key, $1.record) }
-        return KeyedRecords(entries: entries)
+        entries.sort { ($0.space, $0.key, $0.record) < ($1.space, $1.key, $1.record) }
+        // Grown by doubling, the array may hold twice what it needs, for as long as blocking runs.
+        var exact: [KeyedRecords.Entry] = []
+        exact.reserveCapacity(entries.count)
+        exact.append(contentsOf: entries)
+        return KeyedRecords(entries: exact)
     }
 
     /// Candidate pairs between `left` and `right` (two agencies' records).
@@ -204,21 +212,21 @@ public struct Blocker: Sendable {
         let l = left.entries, r = right.entries
         var i = 0, j = 0
         while i < l.count && j < r.count {
-            if l[i].key < r[j].key { i += 1; continue }
-            if r[j].key < l[i].key { j += 1; continue }
-            let key = l[i].key
+            if l[i].block < r[j].block { i += 1; continue }
+            if r[j].block < l[i].block { j += 1; continue }
+            let block = l[i].block
             var iEnd = i + 1, jEnd = j + 1
-            while iEnd < l.count && l[iEnd].key == key { iEnd += 1 }
-            while jEnd < r.count && r[jEnd].key == key { jEnd += 1 }
+            while iEnd < l.count && l[iEnd].block == block { iEnd += 1 }
+            while jEnd < r.count && r[jEnd].block == block { jEnd += 1 }
             defer { (i, j) = (iEnd, jEnd) }
             guard iEnd - i <= configuration.maximumBlockSize, jEnd - j <= configuration.maximumBlockSize else {
-                oversized[spaceFamily[key.spaceIndex], default: 0] += 1
+                oversized[spaceFamily[Int(l[i].space)], default: 0] += 1
                 continue
             }
-            let alone = spaceSufficient[key.spaceIndex]
+            let alone = spaceSufficient[Int(l[i].space)]
             for x in i..<iEnd {
                 for y in j..<jEnd {
-                    let pair = UInt64(UInt32(l[x].record)) << 32 | UInt64(UInt32(r[y].record))
+                    let pair = UInt64(l[x].record) << 32 | UInt64(r[y].record)
                     pairs.append(pair)
                     if alone { sufficient.append(pair) }
                 }
@@ -241,18 +249,18 @@ public struct Blocker: Sendable {
         var i = 0
         while i < e.count {
             var end = i + 1
-            while end < e.count && e[end].key == e[i].key { end += 1 }
+            while end < e.count && e[end].block == e[i].block { end += 1 }
             defer { i = end }
             guard end - i > 1 else { continue }
             guard end - i <= configuration.maximumBlockSize else {
-                oversized[spaceFamily[e[i].key.spaceIndex], default: 0] += 1
+                oversized[spaceFamily[Int(e[i].space)], default: 0] += 1
                 continue
             }
-            let alone = spaceSufficient[e[i].key.spaceIndex]
+            let alone = spaceSufficient[Int(e[i].space)]
             // Entries of one key are sorted by record, so each pair comes out with left < right.
             for x in i..<end {
                 for y in (x + 1)..<end {
-                    let pair = UInt64(UInt32(e[x].record)) << 32 | UInt64(UInt32(e[y].record))
+                    let pair = UInt64(e[x].record) << 32 | UInt64(e[y].record)
                     pairs.append(pair)
                     if alone { sufficient.append(pair) }
                 }
@@ -282,9 +290,34 @@ public struct Blocker: Sendable {
 
 /// One set of records' blocking keys, sorted by key (``Blocker/keyed(_:)``).
 public struct KeyedRecords: Sendable {
+    /// One record's key: the packed key hashed to 64 bits (with its key space), the record, and the
+    /// key space again, which orders the entries (a space's blocks together, as the pairs they make
+    /// are then nearly sorted already) and names oversized blocks. 16 bytes, not 32: a million
+    /// records bring 30 million keys.
+    /// Two keys that hash alike join one block, which can only add candidates (each still scored),
+    /// never lose one; at 2^-64 a pair of keys it does not happen in practice.
     struct Entry: Sendable {
-        let key: PackedKey
-        let record: Int32
+        let key: UInt64
+        let record: UInt32
+        let space: UInt16
+
+        init(_ packed: PackedKey, record: Int) {
+            key = Self.mix(Self.mix(Self.mix(UInt64(packed.space)) ^ packed.high) ^ packed.low)
+            self.record = UInt32(record)
+            space = UInt16(packed.spaceIndex)
+        }
+
+        /// The block the entry belongs to.
+        @inline(__always)
+        var block: (UInt16, UInt64) { (space, key) }
+
+        /// SplitMix64's finaliser (Steele, Lea and Flood 2014): every input bit reaches every output bit.
+        private static func mix(_ x: UInt64) -> UInt64 {
+            var z = x &+ 0x9e37_79b9_7f4a_7c15
+            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+            return z ^ (z >> 31)
+        }
     }
     let entries: [Entry]
 }
@@ -300,6 +333,13 @@ struct PackedKey: Hashable, Comparable, Sendable {
         self.space = space
         self.low = low
         self.high = high
+    }
+
+    /// The key of `token` in key space `space`.
+    init(_ token: Token, space: Int) {
+        self = token.isStandard
+            ? PackedKey(space: UInt32(space) | 16 << 24, low: token.low, high: token.high)
+            : PackedKey(space: space, bytes: token.bytes)
     }
 
     init(space: Int, bytes: [UInt8]) {

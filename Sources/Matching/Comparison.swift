@@ -81,9 +81,10 @@ public struct ComparisonVector: Sendable, Hashable {
     }
 }
 
-/// One record laid out for comparison: every token the comparator reads as a 128-bit value in one
-/// flat array (a range per token name), and the three Bloom filters. Built once per record, so that
-/// comparing a pair is integer equality and popcounts, with no string-keyed lookup.
+/// One record laid out for comparison: its ``TokenTable`` (every token as two words, a range per
+/// token name) and its three Bloom filters. Built once per record from storage the record already
+/// holds, so that comparing a pair is integer equality and popcounts, with no string-keyed lookup
+/// and no copy of the tokens.
 public struct ComparisonProfile: Sendable {
     /// The token names compared, in slot order.
     static let names: [String] = [
@@ -97,49 +98,31 @@ public struct ComparisonProfile: Sendable {
         case given, givenCanonical, givenPhonetic, givenEdit, middle, middleInitial, surname, surnamePart, surnamePhonetic, namesUnordered
         case dob, dobSwapped, dobYearMonth, dobMonthDay, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict, nhs, other, otherScheme
     }
+    /// The table place of each slot's name.
+    private static let places: [Int] = names.map { TokenTable.place(of: $0)! }
 
-    /// A token as two 64-bit words (its 16 bytes; any other length is folded, which only synthetic
-    /// tests produce).
-    struct Value: Hashable {
-        let high: UInt64, low: UInt64
+    private static let filterPlaces = (
+        given: FilterSet.place(of: "given")!, surname: FilterSet.place(of: "surname")!, address: FilterSet.place(of: "address")!)
 
-        init(_ token: Token) {
-            if token.isStandard {
-                (high, low) = (token.high, token.low)
-            } else {
-                let b = token.bytes
-                var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                for x in b { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01b3 }
-                (high, low) = (h, UInt64(b.count) | 1 << 63)
-            }
-        }
-    }
-
-    private var values: [Value] = []
-    /// `start[slot] ..< start[slot + 1]` are the slot's values.
-    private var start: [UInt16] = []
-    let given: BloomFilter?, surname: BloomFilter?, address: BloomFilter?
+    private let table: TokenTable
+    private let filters: FilterSet
 
     /// The profile of `record`.
     public init(_ record: EncodedRecord) {
-        start.reserveCapacity(Self.names.count + 1)
-        for name in Self.names {
-            start.append(UInt16(values.count))
-            for t in record.tokens[name] ?? [] { values.append(Value(t)) }
-        }
-        start.append(UInt16(values.count))
-        given = record.filters["given"]
-        surname = record.filters["surname"]
-        address = record.filters["address"]
+        table = record.tokenTable
+        filters = record.filterSet
     }
 
-    func has(_ slot: Slot) -> Bool { start[slot.rawValue] < start[slot.rawValue + 1] }
+    var given: BloomFilter? { filters.filter(atPlace: Self.filterPlaces.given) }
+    var surname: BloomFilter? { filters.filter(atPlace: Self.filterPlaces.surname) }
+    var address: BloomFilter? { filters.filter(atPlace: Self.filterPlaces.address) }
 
+    @inline(__always)
+    func has(_ slot: Slot) -> Bool { table.hasTokens(atPlace: Self.places[slot.rawValue]) }
+
+    @inline(__always)
     func shares(_ slot: Slot, with other: ComparisonProfile, _ otherSlot: Slot) -> Bool {
-        let a = Int(start[slot.rawValue])..<Int(start[slot.rawValue + 1])
-        let b = Int(other.start[otherSlot.rawValue])..<Int(other.start[otherSlot.rawValue + 1])
-        for i in a { for j in b where values[i] == other.values[j] { return true } }
-        return false
+        table.shares(Self.places[slot.rawValue], with: other.table, Self.places[otherSlot.rawValue])
     }
 }
 

@@ -38,7 +38,10 @@ public struct LinkStatistics: Sendable {
     public var oversizedBlocks: [String: Int] = [:]
     /// Cluster merges refused because the two clusters held a pair scored as a non-match.
     public var refusedMerges = 0
-    /// Seconds per stage, in order (blocking, comparing, training, scoring, clustering).
+    /// Seconds per stage, in order: blocking (each agency's keys, the comparison profiles),
+    /// comparing and training (when no model is given: every task's pairs made and compared, their
+    /// vectors counted, the model trained), scoring (each task's pairs made again, compared and
+    /// scored), clustering (the pairs inside one component checked for disagreement, then merged).
     public var stageSeconds: [(stage: String, seconds: Double)] = []
 }
 
@@ -77,43 +80,48 @@ public enum Linker {
         var clock = StageClock()
         let within = withinAgency || agencies.count == 1
 
-        // Blocking: one task per pair of agencies, and one inside each agency.
+        // Blocking: one task per pair of agencies, and one inside each agency. Each agency's keys are
+        // built once; a task's candidate pairs are made when the task runs and dropped after it, so
+        // a million-record link holds one task's pairs at a time, never all of them with their vectors.
         let tasks: [(a: Int, b: Int)] = agencies.indices.flatMap { a in
             agencies.indices.filter { $0 > a || (within && $0 == a) }.map { (a: a, b: $0) }
         }
-        let blocked = { () -> [BlockingResult] in
-            let keyed = Parallel.map(agencies.count, threads: threads) { blocker.keyed(agencies[$0].records) }
-            return Parallel.map(tasks.count, threads: threads) { t in
-                let (a, b) = tasks[t]
-                return a == b ? blocker.candidates(within: keyed[a]) : blocker.candidates(left: keyed[a], right: keyed[b])
-            }
-        }()
-        for r in blocked { stats.oversizedBlocks.merge(r.oversizedBlocks, uniquingKeysWith: +) }
+        let keyed = Parallel.map(agencies.count, threads: threads) { blocker.keyed(agencies[$0].records) }
+        func candidates(_ t: Int) -> BlockingResult {
+            let (a, b) = tasks[t]
+            return a == b ? blocker.candidates(within: keyed[a]) : blocker.candidates(left: keyed[a], right: keyed[b])
+        }
+        var profiles = Parallel.map(agencies.count, threads: threads) { a in agencies[a].records.map(ComparisonProfile.init) }
+        stats.records = agencies.reduce(0) { $0 + $1.records.count }
         stats.stageSeconds.append(("blocking", clock.lap()))
 
-        // Comparison, in chunks across threads, over profiles built once per record.
-        var profiles = Parallel.map(agencies.count, threads: threads) { a in agencies[a].records.map(ComparisonProfile.init) }
-        var vectors: [[ComparisonVector]] = []
-        do {
-            let profiles = profiles
-            vectors = blocked.enumerated().map { t, result in
-                let left = profiles[tasks[t].a], right = profiles[tasks[t].b]
-                return Parallel.chunked(result.pairs, threads: threads) { Comparator.compare(left[$0.left], right[$0.right]) }
+        // Training reads each task's comparisons as counts of distinct vectors (a few thousand of
+        // them), so the vectors themselves are not kept; scoring compares the pairs again.
+        var trained: MatchModel
+        if let model {
+            trained = model
+        } else {
+            var patterns: [[ComparisonVector: Double]] = []
+            for t in tasks.indices {
+                let pairs = candidates(t).pairs, left = profiles[tasks[t].a], right = profiles[tasks[t].b]
+                patterns.append(Parallel.histogram(count: pairs.count, threads: threads) { Comparator.compare(left[pairs[$0].left], right[pairs[$0].right]) })
             }
+            stats.stageSeconds.append(("comparing", clock.lap()))
+            trained = train(agencies, profiles: profiles, tasks: tasks, patterns: patterns)
+            stats.stageSeconds.append(("training", clock.lap()))
         }
-        stats.candidatePairs = blocked.reduce(0) { $0 + $1.pairs.count }
-        stats.records = agencies.reduce(0) { $0 + $1.records.count }
-        stats.stageSeconds.append(("comparing", clock.lap()))
-
-        var trained = model ?? train(agencies, profiles: profiles, tasks: tasks, vectors: vectors)
-        profiles = []
         if let matchThreshold { trained.matchThreshold = matchThreshold }
         if let possibleThreshold { trained.possibleThreshold = possibleThreshold }
-        stats.stageSeconds.append(("training", clock.lap()))
 
         let scorer = Scorer(
             model: trained,
             termFrequencies: termFrequencyAdjustment ? termFrequencies ?? TermFrequencies(agencies.flatMap(\.records)) : nil)
+        /// The score of task `t`'s pair `p`, compared afresh.
+        @Sendable func score(_ t: Int, _ p: CandidatePair, _ left: [ComparisonProfile], _ right: [ComparisonProfile]) -> Double {
+            let (a, b) = tasks[t]
+            let v = Comparator.compare(left[p.left], right[p.right])
+            return scorer.score(agencies[a].records[p.left], agencies[b].records[p.right], v, withinAgency: a == b)
+        }
         var offsets: [Int] = []
         var total = 0
         for a in agencies {
@@ -123,23 +131,19 @@ public enum Linker {
         var links: [Link] = []
         var crossEdges: [Edge] = [], withinEdges: [Edge] = []
         // Match-band pairs that lost one-to-one: kept as links if clustering puts both in one person.
-        var displaced: [(task: Int, pair: Int, score: Double)] = []
-        // Per pair only whether it scored below the possible band (what clustering's conflicts need):
-        // a pair's vector and score are dropped once its task is scored, so a million-record link
-        // does not hold 8 + 8 bytes more for each of its hundreds of millions of pairs.
-        var belowPossible: [[Bool]] = []
+        var displaced: [(task: Int, pair: CandidatePair, score: Double)] = []
         for (t, (a, b)) in tasks.enumerated() {
-            let left = agencies[a].records, right = agencies[b].records, pairs = blocked[t].pairs
-            let taskVectors = vectors[t]
-            let scores = Parallel.chunked(count: pairs.count, threads: threads) {
-                scorer.score(left[pairs[$0].left], right[pairs[$0].right], taskVectors[$0], withinAgency: a == b)
-            }
-            belowPossible.append(scores.map { $0 < trained.possibleThreshold })
+            let blocked = candidates(t)
+            stats.oversizedBlocks.merge(blocked.oversizedBlocks, uniquingKeysWith: +)
+            stats.candidatePairs += blocked.pairs.count
+            let left = agencies[a].records, right = agencies[b].records, pairs = blocked.pairs
+            let leftProfiles = profiles[a], rightProfiles = profiles[b]
+            let scores = Parallel.chunked(count: pairs.count, threads: threads) { score(t, pairs[$0], leftProfiles, rightProfiles) }
             // One-to-one across agencies; inside one agency a record may have several duplicates.
             // (A mask, not a set: inside one agency every pair is kept, tens of millions at scale.)
             var kept = [Bool](repeating: a == b, count: pairs.count)
             if a != b { for i in OneToOne.keep(pairs, scores: scores) { kept[i] = true } }
-            for i in pairs.indices where !kept[i] && trained.band(scores[i]) == .match { displaced.append((t, i, scores[i])) }
+            for i in pairs.indices where !kept[i] && trained.band(scores[i]) == .match { displaced.append((t, pairs[i], scores[i])) }
             for i in pairs.indices where kept[i] {
                 let band = trained.band(scores[i])
                 guard band != .nonMatch else { continue }
@@ -152,13 +156,13 @@ public enum Linker {
                     if a == b { withinEdges.append(e) } else { crossEdges.append(e) }
                 }
             }
-            vectors[t] = []
         }
         stats.stageSeconds.append(("scoring", clock.lap()))
 
         // Explicit disagreement between records that could end up in one cluster: only records that
         // match edges connect can, so a non-match pair matters only inside one connected component
         // (at a million records there are tens of millions of non-match pairs, and few inside one).
+        // The tasks are blocked once more and only pairs inside one component are scored again.
         var component = Array(0..<total)
         func find(_ x: Int) -> Int {
             var x = x
@@ -174,11 +178,12 @@ public enum Linker {
         }
         var conflicts = Set<PairKey>()
         for (t, (a, b)) in tasks.enumerated() {
-            for (i, p) in blocked[t].pairs.enumerated() where belowPossible[t][i] {
+            for p in candidates(t).pairs {
                 let x = offsets[a] + p.left, y = offsets[b] + p.right
-                if find(x) == find(y) { conflicts.insert(PairKey(x, y)) }
+                if find(x) == find(y), score(t, p, profiles[a], profiles[b]) < trained.possibleThreshold { conflicts.insert(PairKey(x, y)) }
             }
         }
+        profiles = []
         var agencyOf = [Int](repeating: 0, count: total)
         for (i, a) in agencies.enumerated() { for j in 0..<a.records.count { agencyOf[offsets[i] + j] = i } }
         var clustering = Clustering(agencyOf: agencyOf, conflicts: conflicts)
@@ -188,8 +193,8 @@ public enum Linker {
         // One-to-one keeps a record's best partner in each other agency; when that agency holds the
         // person twice (two of its records linked as duplicates), the runner-up is the same person
         // too, and its link is kept once clustering has put all three together.
-        for (t, i, score) in displaced {
-            let (a, b) = tasks[t], p = blocked[t].pairs[i]
+        for (t, p, score) in displaced {
+            let (a, b) = tasks[t]
             guard clustering.root(offsets[a] + p.left) == clustering.root(offsets[b] + p.right) else { continue }
             links.append(Link(
                 leftAgency: agencies[a].agency, leftRecord: agencies[a].records[p.left].reference, rightAgency: agencies[b].agency,
@@ -213,34 +218,33 @@ public enum Linker {
             termFrequencies: scorer.termFrequencies, statistics: stats)
     }
 
-    /// Trains a model on the candidate pairs: u from random pairs (of records of two different
-    /// agencies, or inside the only one), u among co-located people from pairs inside each agency, m and the
-    /// priors by EM.
-    static func train(_ agencies: [AgencyRecords], profiles: [[ComparisonProfile]], tasks: [(a: Int, b: Int)], vectors: [[ComparisonVector]]) -> MatchModel {
+    /// Trains a model on the candidate pairs, given as each task's counts of distinct comparison
+    /// vectors: u from random pairs (of records of two different agencies, or inside the only one),
+    /// u among co-located people from pairs inside each agency, m and the priors by EM.
+    static func train(
+        _ agencies: [AgencyRecords], profiles: [[ComparisonProfile]], tasks: [(a: Int, b: Int)], patterns: [[ComparisonVector: Double]]
+    ) -> MatchModel {
         let u = ModelTrainer.estimateU(agencies.map(\.records))
-        // The tasks' vectors are read in place, not concatenated (at a million records a copy is gigabytes).
-        var crossTasks: [Int] = [], insideTasks: [Int] = []
+        var cross: [ComparisonVector: Double] = [:], inside: [ComparisonVector: Double] = [:]
         var crossPossible = 0, insidePossible = 0
         for (t, (a, b)) in tasks.enumerated() {
             let n = agencies[a].records.count, m = agencies[b].records.count
             if a == b {
-                insideTasks.append(t)
+                inside.merge(patterns[t], uniquingKeysWith: +)
                 insidePossible += n * (n - 1) / 2
             } else {
-                crossTasks.append(t)
+                cross.merge(patterns[t], uniquingKeysWith: +)
                 crossPossible += n * m
             }
         }
-        let onlyInside = crossTasks.allSatisfy { vectors[$0].isEmpty }
-        let primary = (onlyInside ? insideTasks : crossTasks).lazy.flatMap { vectors[$0] }
-        let within = (onlyInside ? [] : insideTasks).lazy.flatMap { vectors[$0] }
+        let onlyInside = cross.isEmpty
         let m = ModelTrainer.trainM(sessions: trainingSessions(agencies, profiles: profiles, tasks: tasks, primaryIsWithin: onlyInside), u: u)
         var model = ModelTrainer.train(
-            vectors: primary, u: u, possiblePairs: onlyInside ? insidePossible : crossPossible,
-            withinAgencyVectors: within, withinAgencyPossiblePairs: insidePossible,
+            patterns: onlyInside ? inside : cross, u: u, possiblePairs: onlyInside ? insidePossible : crossPossible,
+            withinAgencyPatterns: onlyInside ? [:] : inside, withinAgencyPossiblePairs: insidePossible,
             fixedM: m)
         // A single agency: its pairs are all within-agency pairs.
-        if onlyInside, !primary.isEmpty { model.withinAgencyPrior = model.prior }
+        if onlyInside, !inside.isEmpty { model.withinAgencyPrior = model.prior }
         model.householdU = ModelTrainer.estimateHouseholdU(agencies.map(\.records), model: model)
         return model
     }
@@ -303,8 +307,8 @@ extension Linker {
     /// True when, for each token name that both records carry, they share a value of it.
     static func sharesCarriedKeys(_ x: EncodedRecord, _ y: EncodedRecord, _ names: [String]) -> Bool {
         names.allSatisfy { name in
-            guard let a = x.tokens[name], !a.isEmpty, let b = y.tokens[name], !b.isEmpty else { return true }
-            return a.contains { b.contains($0) }
+            let a = x.tokenTable.tokens(named: name), b = y.tokenTable.tokens(named: name)
+            return a.isEmpty || b.isEmpty || a.contains { b.contains($0) }
         }
     }
 }

@@ -227,8 +227,10 @@ public enum ModelTrainer {
         var compared = 0
         outer: for records in agencies {
             var byPostcode: [Token: [Int]] = [:]
-            for (i, r) in records.enumerated() { if let pc = r.tokens[TokenName.postcode]?.first { byPostcode[pc, default: []].append(i) } }
-            for group in byPostcode.values where group.count > 1 {
+            for (i, r) in records.enumerated() { if let pc = r.tokenTable.firstToken(named: TokenName.postcode) { byPostcode[pc, default: []].append(i) } }
+            // In token order, not the dictionary's (which differs from run to run): once the cap is
+            // reached, which households were sampled must not depend on the process.
+            for (_, group) in byPostcode.sorted(by: { $0.key < $1.key }) where group.count > 1 {
                 var inGroup = 0
                 for x in group.indices {
                     for y in group.indices where y > x {
@@ -311,7 +313,21 @@ public enum ModelTrainer {
         withinAgencyVectors: some Sequence<ComparisonVector> = [ComparisonVector](), withinAgencyPossiblePairs: Int = 0,
         householdU: [String: [Double]]? = nil, fixedM: [String: [Double]]? = nil, heldU: Set<ComparedField> = [], iterations: Int = 30
     ) -> MatchModel {
-        let patterns = sortedPatterns(vectors), withinPatterns = sortedPatterns(withinAgencyVectors)
+        train(
+            patterns: counts(vectors), u: u, possiblePairs: possiblePairs, withinAgencyPatterns: counts(withinAgencyVectors),
+            withinAgencyPossiblePairs: withinAgencyPossiblePairs, householdU: householdU, fixedM: fixedM, heldU: heldU,
+            iterations: iterations)
+    }
+
+    /// ``train(vectors:u:possiblePairs:withinAgencyVectors:withinAgencyPossiblePairs:householdU:fixedM:heldU:iterations:)``
+    /// on the vectors' counts (each distinct vector with how many pairs have it): EM reads nothing
+    /// else, so a caller can count the vectors as it makes them and keep none.
+    public static func train(
+        patterns: [ComparisonVector: Double], u: [String: [Double]], possiblePairs: Int,
+        withinAgencyPatterns: [ComparisonVector: Double] = [:], withinAgencyPossiblePairs: Int = 0,
+        householdU: [String: [Double]]? = nil, fixedM: [String: [Double]]? = nil, heldU: Set<ComparedField> = [], iterations: Int = 30
+    ) -> MatchModel {
+        let patterns = sorted(patterns), withinPatterns = sorted(withinAgencyPatterns)
         var m: [String: [Double]] = [:]
         for field in ComparedField.allCases { m[field.rawValue] = startingM(field) }
         var model = MatchModel(m: fixedM ?? m, u: u, prior: 0.1)
@@ -400,10 +416,19 @@ public enum ModelTrainer {
     /// Distinct vectors with their counts, in a fixed order, so training gives the same model
     /// (to the last bit) however the pairs were produced.
     static func sortedPatterns(_ vectors: some Sequence<ComparisonVector>) -> [(vector: ComparisonVector, count: Double)] {
+        sorted(counts(vectors))
+    }
+
+    /// How many times each distinct vector occurs.
+    static func counts(_ vectors: some Sequence<ComparisonVector>) -> [ComparisonVector: Double] {
         var counts: [ComparisonVector: Double] = [:]
         for v in vectors { counts[v, default: 0] += 1 }
-        // Packed order is the fields' lexicographic order with a missing level lowest.
-        return counts.map { ($0.key, $0.value) }.sorted { $0.vector.packed < $1.vector.packed }
+        return counts
+    }
+
+    /// Counts in packed order: the fields' lexicographic order with a missing level lowest.
+    static func sorted(_ counts: [ComparisonVector: Double]) -> [(vector: ComparisonVector, count: Double)] {
+        counts.map { ($0.key, $0.value) }.sorted { $0.vector.packed < $1.vector.packed }
     }
 
     static func clamp(_ x: Double, _ low: Double, _ high: Double) -> Double { min(max(x, low), high) }

@@ -19,7 +19,7 @@ public struct TermFrequencies: Sendable {
         var counts: [String: [Token: Int]] = [:]
         for (_, name) in Self.adjusted {
             var c: [Token: Int] = [:]
-            for r in records { if let t = r.tokens[name]?.first { c[t, default: 0] += 1 } }
+            for r in records { if let t = r.tokenTable.firstToken(named: name) { c[t, default: 0] += 1 } }
             counts[name] = c
         }
         self.init(counts: counts)
@@ -41,7 +41,7 @@ public struct TermFrequencies: Sendable {
     /// agreed value), floored by the model's own u so that a value seen once cannot outweigh everything.
     func exactWeight(_ field: ComparedField, model: MatchModel, _ a: EncodedRecord) -> Double? {
         guard let name = Self.adjusted.first(where: { $0.field == field })?.token,
-              let token = a.tokens[name]?.first, let tf = share(of: token, in: name),
+              let token = a.tokenTable.firstToken(named: name), let tf = share(of: token, in: name),
               let m = model.m[field.rawValue]?.first, let u = model.u[field.rawValue]?.first else { return nil }
         // A common value weighs less than the model's average exact agreement; a rare one more, but
         // at most 2 bits more (share floored at u/4), so one unusual spelling cannot decide a pair.

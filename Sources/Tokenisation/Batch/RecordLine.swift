@@ -90,8 +90,10 @@ struct RecordLine: Codable {
         out.append(UInt8(ascii: ","))
         string("t")
         out.append(contentsOf: Array(":{".utf8))
-        for (n, (name, tokens)) in record.tokens.sorted(by: { $0.key < $1.key }).enumerated() {
+        var n = 0
+        record.tokenTable.forEachName { name, tokens in
             if n > 0 { out.append(UInt8(ascii: ",")) }
+            n += 1
             string(name)
             out.append(contentsOf: Array(":[".utf8))
             for (m, token) in tokens.enumerated() {

@@ -12,10 +12,22 @@ public struct EncodedRecord: Sendable, Hashable {
     public var reference: String
     /// Child or adult on the batch date, if the date of birth was known.
     public var ageBand: AgeBand?
-    /// Keyed tokens by name (see ``TokenName``); several values for multi-valued variants.
-    public var tokens: [String: [Token]]
-    /// Keyed Bloom filters by field name (`given`, `surname`, `address`).
-    public var filters: [String: BloomFilter]
+    /// Keyed tokens, held flat (see ``TokenTable``; read them there where speed matters).
+    public var tokenTable: TokenTable
+    /// Keyed tokens by name (see ``TokenName``); several values for multi-valued variants. Reading
+    /// or setting it converts from and to ``tokenTable``.
+    public var tokens: [String: [Token]] {
+        get { tokenTable.dictionary }
+        set { tokenTable = TokenTable(newValue) }
+    }
+    /// Keyed Bloom filters, held in one array (see ``FilterSet``).
+    public var filterSet: FilterSet
+    /// Keyed Bloom filters by field name (`given`, `surname`, `address`, `record`). Reading or
+    /// setting it converts from and to ``filterSet``.
+    public var filters: [String: BloomFilter] {
+        get { filterSet.dictionary }
+        set { filterSet = FilterSet(newValue) }
+    }
     /// Sealed payload by tier (see ``PayloadSealer``): `nonce ‖ ciphertext ‖ tag`.
     public var payload: [PayloadTier: [UInt8]]
 
@@ -26,8 +38,8 @@ public struct EncodedRecord: Sendable, Hashable {
     ) {
         self.reference = reference
         self.ageBand = ageBand
-        self.tokens = tokens
-        self.filters = filters
+        tokenTable = TokenTable(tokens)
+        filterSet = FilterSet(filters)
         self.payload = payload
     }
 }
