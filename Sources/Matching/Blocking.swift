@@ -205,11 +205,19 @@ public struct Blocker: Sendable {
         candidates(left: keyed(left), right: keyed(right))
     }
 
-    /// Candidate pairs between two agencies' keyed records.
-    public func candidates(left: KeyedRecords, right: KeyedRecords) -> BlockingResult {
+    /// Candidate pairs between two agencies' keyed records whose left record is in `leftRecords`
+    /// (every left record by default).
+    ///
+    /// Splitting a task by ranges of left records gives, range after range, exactly the pairs of the
+    /// whole task in the same order, while only one range's raw pairs are held: a million-record
+    /// link makes a task's hundred million pairs a few million at a time, on every core. An
+    /// oversized block is counted by the range holding its first left record, so the ranges' counts
+    /// add up to the whole task's.
+    public func candidates(left: KeyedRecords, right: KeyedRecords, leftRecords: Range<Int>? = nil) -> BlockingResult {
         var pairs: [UInt64] = [], sufficient: [UInt64] = []
         var oversized: [String: Int] = [:]
         let l = left.entries, r = right.entries
+        let range = leftRecords.map { UInt32(clamping: $0.lowerBound)..<UInt32(clamping: $0.upperBound) } ?? 0..<UInt32.max
         var i = 0, j = 0
         while i < l.count && j < r.count {
             if l[i].block < r[j].block { i += 1; continue }
@@ -220,11 +228,11 @@ public struct Blocker: Sendable {
             while jEnd < r.count && r[jEnd].block == block { jEnd += 1 }
             defer { (i, j) = (iEnd, jEnd) }
             guard iEnd - i <= configuration.maximumBlockSize, jEnd - j <= configuration.maximumBlockSize else {
-                oversized[spaceFamily[Int(l[i].space)], default: 0] += 1
+                if range.contains(l[i].record) { oversized[spaceFamily[Int(l[i].space)], default: 0] += 1 }
                 continue
             }
             let alone = spaceSufficient[Int(l[i].space)]
-            for x in i..<iEnd {
+            for x in i..<iEnd where range.contains(l[x].record) {
                 for y in j..<jEnd {
                     let pair = UInt64(l[x].record) << 32 | UInt64(r[y].record)
                     pairs.append(pair)
@@ -232,7 +240,39 @@ public struct Blocker: Sendable {
                 }
             }
         }
-        return result(pairs, sufficient: sufficient, oversized: oversized)
+        return result(&pairs, sufficient: sufficient, oversized: oversized)
+    }
+
+    /// How many pairs, duplicates included, blocking `left` against `right` (or, with `right` nil,
+    /// `left` against itself) makes before they are merged: one pass over the keys, making nothing,
+    /// so that a caller can decide how finely to split the work.
+    public func rawPairCount(left: KeyedRecords, right: KeyedRecords?) -> Int {
+        let cap = configuration.maximumBlockSize
+        var total = 0
+        let l = left.entries
+        guard let right else {
+            var i = 0
+            while i < l.count {
+                var end = i + 1
+                while end < l.count && l[end].block == l[i].block { end += 1 }
+                if end - i <= cap { total += (end - i) * (end - i - 1) / 2 }
+                i = end
+            }
+            return total
+        }
+        let r = right.entries
+        var i = 0, j = 0
+        while i < l.count && j < r.count {
+            if l[i].block < r[j].block { i += 1; continue }
+            if r[j].block < l[i].block { j += 1; continue }
+            let block = l[i].block
+            var iEnd = i + 1, jEnd = j + 1
+            while iEnd < l.count && l[iEnd].block == block { iEnd += 1 }
+            while jEnd < r.count && r[jEnd].block == block { jEnd += 1 }
+            if iEnd - i <= cap && jEnd - j <= cap { total += (iEnd - i) * (jEnd - j) }
+            (i, j) = (iEnd, jEnd)
+        }
+        return total
     }
 
     /// Candidate pairs inside one agency's `records` (possible duplicates), each pair once with
@@ -241,11 +281,14 @@ public struct Blocker: Sendable {
         candidates(within: keyed(records))
     }
 
-    /// Candidate pairs inside one agency's keyed records, each pair once with `left < right`.
-    public func candidates(within keyed: KeyedRecords) -> BlockingResult {
+    /// Candidate pairs inside one agency's keyed records, each pair once with `left < right`, whose
+    /// left record is in `leftRecords` (every record by default; see
+    /// ``candidates(left:right:leftRecords:)`` for why a task is split).
+    public func candidates(within keyed: KeyedRecords, leftRecords: Range<Int>? = nil) -> BlockingResult {
         var pairs: [UInt64] = [], sufficient: [UInt64] = []
         var oversized: [String: Int] = [:]
         let e = keyed.entries
+        let range = leftRecords.map { UInt32(clamping: $0.lowerBound)..<UInt32(clamping: $0.upperBound) } ?? 0..<UInt32.max
         var i = 0
         while i < e.count {
             var end = i + 1
@@ -253,12 +296,12 @@ public struct Blocker: Sendable {
             defer { i = end }
             guard end - i > 1 else { continue }
             guard end - i <= configuration.maximumBlockSize else {
-                oversized[spaceFamily[Int(e[i].space)], default: 0] += 1
+                if range.contains(e[i].record) { oversized[spaceFamily[Int(e[i].space)], default: 0] += 1 }
                 continue
             }
             let alone = spaceSufficient[Int(e[i].space)]
             // Entries of one key are sorted by record, so each pair comes out with left < right.
-            for x in i..<end {
+            for x in i..<end where range.contains(e[x].record) {
                 for y in (x + 1)..<end {
                     let pair = UInt64(e[x].record) << 32 | UInt64(e[y].record)
                     pairs.append(pair)
@@ -266,12 +309,12 @@ public struct Blocker: Sendable {
                 }
             }
         }
-        return result(pairs, sufficient: sufficient, oversized: oversized)
+        return result(&pairs, sufficient: sufficient, oversized: oversized)
     }
 
     /// The kept pairs, sorted: each pair's shared-key count is the length of its run once sorted.
-    private func result(_ pairs: [UInt64], sufficient: [UInt64], oversized: [String: Int]) -> BlockingResult {
-        var pairs = pairs
+    /// `pairs` is sorted in place (a copy would double the largest array blocking holds).
+    private func result(_ pairs: inout [UInt64], sufficient: [UInt64], oversized: [String: Int]) -> BlockingResult {
         pairs.sort()
         let sufficientSet = Set(sufficient)
         var kept: [CandidatePair] = []

@@ -81,17 +81,26 @@ public enum Linker {
         let within = withinAgency || agencies.count == 1
 
         // Blocking: one task per pair of agencies, and one inside each agency. Each agency's keys are
-        // built once; a task's candidate pairs are made when the task runs and dropped after it, so
-        // a million-record link holds one task's pairs at a time, never all of them with their vectors.
+        // built once. A task's candidate pairs are made in shards (ranges of its left records) when a
+        // pass needs them and dropped after it: a million-record link holds a few shards' pairs at a
+        // time, never all of them with their vectors, and the shards of every task run on every core.
         let tasks: [(a: Int, b: Int)] = agencies.indices.flatMap { a in
             agencies.indices.filter { $0 > a || (within && $0 == a) }.map { (a: a, b: $0) }
         }
         let keyed = Parallel.map(agencies.count, threads: threads) { blocker.keyed(agencies[$0].records) }
-        func candidates(_ t: Int) -> BlockingResult {
+        let shards = Parallel.map(tasks.count, threads: threads) { t in
             let (a, b) = tasks[t]
-            return a == b ? blocker.candidates(within: keyed[a]) : blocker.candidates(left: keyed[a], right: keyed[b])
+            let raw = blocker.rawPairCount(left: keyed[a], right: a == b ? nil : keyed[b])
+            return Shards.ranges(records: agencies[a].records.count, rawPairs: raw, threads: threads).map { (task: t, left: $0) }
+        }.flatMap { $0 }
+        /// The candidate pairs of shard `s`, sorted; the shards of a task, in order, are its pairs.
+        @Sendable func candidates(_ s: Int) -> BlockingResult {
+            let (a, b) = tasks[shards[s].task]
+            return a == b
+                ? blocker.candidates(within: keyed[a], leftRecords: shards[s].left)
+                : blocker.candidates(left: keyed[a], right: keyed[b], leftRecords: shards[s].left)
         }
-        var profiles = Parallel.map(agencies.count, threads: threads) { a in agencies[a].records.map(ComparisonProfile.init) }
+        let profiles = Parallel.map(agencies.count, threads: threads) { a in agencies[a].records.map(ComparisonProfile.init) }
         stats.records = agencies.reduce(0) { $0 + $1.records.count }
         stats.stageSeconds.append(("blocking", clock.lap()))
 
@@ -101,13 +110,16 @@ public enum Linker {
         if let model {
             trained = model
         } else {
-            var patterns: [[ComparisonVector: Double]] = []
-            for t in tasks.indices {
-                let pairs = candidates(t).pairs, left = profiles[tasks[t].a], right = profiles[tasks[t].b]
-                patterns.append(Parallel.histogram(count: pairs.count, threads: threads) { Comparator.compare(left[pairs[$0].left], right[pairs[$0].right]) })
+            let counted = Parallel.map(shards.count, threads: threads) { s in
+                let (a, b) = tasks[shards[s].task], left = profiles[a], right = profiles[b]
+                var counts: [ComparisonVector: Double] = [:]
+                for p in candidates(s).pairs { counts[Comparator.compare(left[p.left], right[p.right]), default: 0] += 1 }
+                return counts
             }
+            var patterns = [[ComparisonVector: Double]](repeating: [:], count: tasks.count)
+            for (s, counts) in counted.enumerated() { patterns[shards[s].task].merge(counts, uniquingKeysWith: +) }
             stats.stageSeconds.append(("comparing", clock.lap()))
-            trained = train(agencies, profiles: profiles, tasks: tasks, patterns: patterns)
+            trained = train(agencies, profiles: profiles, tasks: tasks, patterns: patterns, threads: threads)
             stats.stageSeconds.append(("training", clock.lap()))
         }
         if let matchThreshold { trained.matchThreshold = matchThreshold }
@@ -116,43 +128,56 @@ public enum Linker {
         let scorer = Scorer(
             model: trained,
             termFrequencies: termFrequencyAdjustment ? termFrequencies ?? TermFrequencies(agencies.flatMap(\.records)) : nil)
-        /// The score of task `t`'s pair `p`, compared afresh.
-        @Sendable func score(_ t: Int, _ p: CandidatePair, _ left: [ComparisonProfile], _ right: [ComparisonProfile]) -> Double {
-            let (a, b) = tasks[t]
-            let v = Comparator.compare(left[p.left], right[p.right])
-            return scorer.score(agencies[a].records[p.left], agencies[b].records[p.right], v, withinAgency: a == b)
+        let adjustments = Parallel.map(agencies.count, threads: threads) { scorer.adjustments(agencies[$0].records) }
+        let model = trained
+        /// The score of shard `s`'s pair `p`, compared afresh.
+        @Sendable func score(_ s: Int, _ p: CandidatePair) -> Double {
+            let (a, b) = tasks[shards[s].task]
+            let v = Comparator.compare(profiles[a][p.left], profiles[b][p.right])
+            return scorer.score(v, adjustments: adjustments[a], left: p.left, withinAgency: a == b)
         }
-        var offsets: [Int] = []
-        var total = 0
-        for a in agencies {
-            offsets.append(total)
-            total += a.records.count
+        let offsets = agencies.reduce(into: [0]) { $0.append($0.last! + $1.records.count) }
+        let total = offsets[agencies.count]
+        // Each shard keeps only its pairs in the match or possible band: one-to-one takes pairs best
+        // first, so a pair below both bands never changes which of the others it keeps.
+        let scored = Parallel.map(shards.count, threads: threads) { s in
+            let blocked = candidates(s)
+            var kept: [(pair: CandidatePair, score: Double)] = []
+            for p in blocked.pairs {
+                let score = score(s, p)
+                if model.band(score) != .nonMatch { kept.append((p, score)) }
+            }
+            return (kept: kept, candidates: blocked.pairs.count, oversized: blocked.oversizedBlocks)
         }
         var links: [Link] = []
         var crossEdges: [Edge] = [], withinEdges: [Edge] = []
         // Match-band pairs that lost one-to-one: kept as links if clustering puts both in one person.
         var displaced: [(task: Int, pair: CandidatePair, score: Double)] = []
+        var first = 0
         for (t, (a, b)) in tasks.enumerated() {
-            let blocked = candidates(t)
-            stats.oversizedBlocks.merge(blocked.oversizedBlocks, uniquingKeysWith: +)
-            stats.candidatePairs += blocked.pairs.count
-            let left = agencies[a].records, right = agencies[b].records, pairs = blocked.pairs
-            let leftProfiles = profiles[a], rightProfiles = profiles[b]
-            let scores = Parallel.chunked(count: pairs.count, threads: threads) { score(t, pairs[$0], leftProfiles, rightProfiles) }
+            var end = first
+            while end < shards.count && shards[end].task == t { end += 1 }
+            defer { first = end }
+            let banded = scored[first..<end].flatMap(\.kept)
+            for part in scored[first..<end] {
+                stats.candidatePairs += part.candidates
+                stats.oversizedBlocks.merge(part.oversized, uniquingKeysWith: +)
+            }
+            let left = agencies[a].records, right = agencies[b].records
             // One-to-one across agencies; inside one agency a record may have several duplicates.
-            // (A mask, not a set: inside one agency every pair is kept, tens of millions at scale.)
-            var kept = [Bool](repeating: a == b, count: pairs.count)
-            if a != b { for i in OneToOne.keep(pairs, scores: scores) { kept[i] = true } }
-            for i in pairs.indices where !kept[i] && trained.band(scores[i]) == .match { displaced.append((t, pairs[i], scores[i])) }
-            for i in pairs.indices where kept[i] {
-                let band = trained.band(scores[i])
-                guard band != .nonMatch else { continue }
-                let p = pairs[i]
+            var kept = [Bool](repeating: a == b, count: banded.count)
+            if a != b { for i in OneToOne.keep(banded.map(\.pair), scores: banded.map(\.score)) { kept[i] = true } }
+            for (i, (p, score)) in banded.enumerated() {
+                let band = trained.band(score)
+                guard kept[i] else {
+                    if band == .match { displaced.append((t, p, score)) }
+                    continue
+                }
                 links.append(Link(
                     leftAgency: agencies[a].agency, leftRecord: left[p.left].reference, rightAgency: agencies[b].agency,
-                    rightRecord: right[p.right].reference, score: scores[i], band: band))
+                    rightRecord: right[p.right].reference, score: score, band: band))
                 if band == .match {
-                    let e = Edge(score: scores[i], x: offsets[a] + p.left, y: offsets[b] + p.right)
+                    let e = Edge(score: score, x: offsets[a] + p.left, y: offsets[b] + p.right)
                     if a == b { withinEdges.append(e) } else { crossEdges.append(e) }
                 }
             }
@@ -163,27 +188,32 @@ public enum Linker {
         // match edges connect can, so a non-match pair matters only inside one connected component
         // (at a million records there are tens of millions of non-match pairs, and few inside one).
         // The tasks are blocked once more and only pairs inside one component are scored again.
-        var component = Array(0..<total)
-        func find(_ x: Int) -> Int {
-            var x = x
-            while component[x] != x {
-                component[x] = component[component[x]]
-                x = component[x]
+        let component: [Int] = {
+            var parent = Array(0..<total)
+            func find(_ x: Int) -> Int {
+                var x = x
+                while parent[x] != x {
+                    parent[x] = parent[parent[x]]
+                    x = parent[x]
+                }
+                return x
             }
-            return x
-        }
-        for e in crossEdges + withinEdges {
-            let (rx, ry) = (find(e.x), find(e.y))
-            if rx != ry { component[max(rx, ry)] = min(rx, ry) }
-        }
-        var conflicts = Set<PairKey>()
-        for (t, (a, b)) in tasks.enumerated() {
-            for p in candidates(t).pairs {
+            for e in crossEdges + withinEdges {
+                let (rx, ry) = (find(e.x), find(e.y))
+                if rx != ry { parent[max(rx, ry)] = min(rx, ry) }
+            }
+            return (0..<total).map(find)
+        }()
+        let disagreeing = Parallel.map(shards.count, threads: threads) { s in
+            let (a, b) = tasks[shards[s].task]
+            var found: [PairKey] = []
+            for p in candidates(s).pairs {
                 let x = offsets[a] + p.left, y = offsets[b] + p.right
-                if find(x) == find(y), score(t, p, profiles[a], profiles[b]) < trained.possibleThreshold { conflicts.insert(PairKey(x, y)) }
+                if component[x] == component[y], score(s, p) < model.possibleThreshold { found.append(PairKey(x, y)) }
             }
+            return found
         }
-        profiles = []
+        let conflicts = Set(disagreeing.joined())
         var agencyOf = [Int](repeating: 0, count: total)
         for (i, a) in agencies.enumerated() { for j in 0..<a.records.count { agencyOf[offsets[i] + j] = i } }
         var clustering = Clustering(agencyOf: agencyOf, conflicts: conflicts)
@@ -222,7 +252,8 @@ public enum Linker {
     /// vectors: u from random pairs (of records of two different agencies, or inside the only one),
     /// u among co-located people from pairs inside each agency, m and the priors by EM.
     static func train(
-        _ agencies: [AgencyRecords], profiles: [[ComparisonProfile]], tasks: [(a: Int, b: Int)], patterns: [[ComparisonVector: Double]]
+        _ agencies: [AgencyRecords], profiles: [[ComparisonProfile]], tasks: [(a: Int, b: Int)], patterns: [[ComparisonVector: Double]],
+        threads: Int = 1
     ) -> MatchModel {
         let u = ModelTrainer.estimateU(agencies.map(\.records))
         var cross: [ComparisonVector: Double] = [:], inside: [ComparisonVector: Double] = [:]
@@ -238,7 +269,7 @@ public enum Linker {
             }
         }
         let onlyInside = cross.isEmpty
-        let m = ModelTrainer.trainM(sessions: trainingSessions(agencies, profiles: profiles, tasks: tasks, primaryIsWithin: onlyInside), u: u)
+        let m = ModelTrainer.trainM(sessions: trainingSessions(agencies, profiles: profiles, tasks: tasks, primaryIsWithin: onlyInside, threads: threads), u: u)
         var model = ModelTrainer.train(
             patterns: onlyInside ? inside : cross, u: u, possiblePairs: onlyInside ? insidePossible : crossPossible,
             withinAgencyPatterns: onlyInside ? [:] : inside, withinAgencyPossiblePairs: insidePossible,
@@ -275,7 +306,7 @@ extension Linker {
     /// Across agencies, or inside the only one; at most `maximumPairs` a session.
     static func trainingSessions(
         _ agencies: [AgencyRecords], profiles: [[ComparisonProfile]], tasks: [(a: Int, b: Int)], primaryIsWithin: Bool,
-        maximumPairs: Int = 300_000
+        maximumPairs: Int = 300_000, threads: Int = 1
     ) -> [TrainingSession] {
         let sessions: [(pass: String, alsoShared: [String], blind: Set<ComparedField>, heldU: Set<ComparedField>)] = [
             (TokenName.dob, [], [.dateOfBirth], [.surname, .location, .sex, .nhsNumber, .otherIdentifier, .middleNames]),
@@ -284,22 +315,22 @@ extension Linker {
         ]
         return sessions.map { session in
             let blocker = Blocker(configuration: BlockingConfiguration(tokenPasses: [session.pass], lshBands: 0, lshBitsPerBand: 0, maximumBlockSize: 200))
-            var vectors: [ComparisonVector] = []
             let chosen = tasks.filter { ($0.a == $0.b) == primaryIsWithin }
             let perTask = maximumPairs / max(chosen.count, 1)
-            for (a, b) in chosen {
+            let vectors = Parallel.map(chosen.count, threads: threads) { c in
+                let (a, b) = chosen[c]
                 let left = agencies[a].records, right = agencies[b].records
                 var pairs = a == b ? blocker.candidates(within: left).pairs : blocker.candidates(left: left, right: right).pairs
                 if !session.alsoShared.isEmpty {
                     pairs = pairs.filter { sharesCarriedKeys(left[$0.left], right[$0.right], session.alsoShared) }
                 }
                 let stride = max(1, pairs.count / max(perTask, 1))
-                for i in Swift.stride(from: 0, to: pairs.count, by: stride) {
+                return Swift.stride(from: 0, to: pairs.count, by: stride).map { i in
                     var v = Comparator.compare(profiles[a][pairs[i].left], profiles[b][pairs[i].right])
                     for (k, field) in ComparedField.allCases.enumerated() where session.blind.contains(field) { v.setLevel(nil, at: k) }
-                    vectors.append(v)
+                    return v
                 }
-            }
+            }.flatMap { $0 }
             return TrainingSession(vectors: vectors, blindFields: session.blind, heldU: session.heldU)
         }
     }
@@ -310,6 +341,25 @@ extension Linker {
             let a = x.tokenTable.tokens(named: name), b = y.tokenTable.tokens(named: name)
             return a.isEmpty || b.isEmpty || a.contains { b.contains($0) }
         }
+    }
+}
+
+/// How a task's candidate pairs are split into shards of left records.
+enum Shards {
+    /// Raw pairs (duplicates included, before they are merged) a shard aims at: 4 million is 32 MB
+    /// of pairs while blocking, so a few shards in flight cost little beside the records.
+    static let rawPairsPerShard = 4_000_000
+    /// Below this many raw pairs a task is one shard: splitting it would cost more than it saves.
+    static let parallelFrom = 100_000
+
+    /// Ranges of `0..<records`, in order, covering it, for a task making `rawPairs` raw pairs: one
+    /// range if the task is small, otherwise enough that each makes about ``rawPairsPerShard``, and at
+    /// least one per thread.
+    static func ranges(records: Int, rawPairs: Int, threads: Int) -> [Range<Int>] {
+        guard records > 0 else { return [0..<0] }
+        let wanted = rawPairs < parallelFrom ? 1 : max(threads, (rawPairs + rawPairsPerShard - 1) / rawPairsPerShard)
+        let count = min(records, wanted)
+        return (0..<count).map { (records * $0 / count)..<(records * ($0 + 1) / count) }
     }
 }
 

@@ -462,10 +462,12 @@ public enum ModelTrainer {
 /// another agency's extract, so each record keeps only its best-scoring partner, taken greedily from
 /// the highest score down. Pairs that lose keep their score but drop out of the match band.
 public enum OneToOne {
-    /// The indices of `pairs` kept, given their `scores`.
+    /// The indices of `pairs` kept, given their `scores`. Pairs are taken best first, equal scores in
+    /// the order given, so a pair never changes whether a better one is kept: a caller may leave out
+    /// pairs below the bands it keeps.
     public static func keep(_ pairs: [CandidatePair], scores: [Double]) -> Set<Int> {
         var usedLeft = Set<Int>(), usedRight = Set<Int>(), kept = Set<Int>()
-        for i in pairs.indices.sorted(by: { scores[$0] > scores[$1] }) {
+        for i in pairs.indices.sorted(by: { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }) {
             let p = pairs[i]
             guard !usedLeft.contains(p.left), !usedRight.contains(p.right) else { continue }
             usedLeft.insert(p.left)

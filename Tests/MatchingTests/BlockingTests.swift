@@ -90,6 +90,39 @@ struct BlockingTests {
         }
     }
 
+    @Test("a task split by ranges of left records gives the whole task's pairs, in order, and its oversized blocks once")
+    func shardsAddUpToTheTask() throws {
+        let given = ["Oliver", "Olivia", "Jack", "Amelia", "Harry", "Grace"]
+        let rows = (0..<80).map { (i: Int) -> [String] in
+            ["r\(i)", given[i % given.count], ["Smith", "Khan", "Jones"][i % 3], String(format: "%02d/01/2000", 1 + i % 4), "SW1A 1AA", "\(i % 5) High Street"]
+        }
+        let records = try Self.encode(rows)
+        let left = Array(records[..<45]), right = Array(records[45...])
+        var configuration = BlockingConfiguration.standard
+        configuration.maximumBlockSize = 12  // dates of birth (20 records each) and the postcode go over it
+        let blocker = Blocker(configuration: configuration)
+        let l = blocker.keyed(left), r = blocker.keyed(right), all = blocker.keyed(records)
+        for (whole, parts, count) in [
+            (blocker.candidates(left: l, right: r), { blocker.candidates(left: l, right: r, leftRecords: $0) }, left.count),
+            (blocker.candidates(within: all), { blocker.candidates(within: all, leftRecords: $0) }, records.count),
+        ] as [(BlockingResult, (Range<Int>) -> BlockingResult, Int)] {
+            #expect(!whole.pairs.isEmpty && !whole.oversizedBlocks.isEmpty)
+            for ranges in [Shards.ranges(records: count, rawPairs: 10_000_000, threads: 2), [0..<7, 7..<8, 8..<count], [0..<count]] {
+                #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == count)
+                #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+                let shards = ranges.map(parts)
+                #expect(shards.flatMap(\.pairs) == whole.pairs)
+                #expect(shards.reduce(into: [:]) { $0.merge($1.oversizedBlocks, uniquingKeysWith: +) } == whole.oversizedBlocks)
+            }
+        }
+        // The raw count is what blocking makes before merging: at least the merged pairs, and zero for nothing.
+        #expect(blocker.rawPairCount(left: l, right: r) >= blocker.candidates(left: l, right: r).pairs.count)
+        #expect(blocker.rawPairCount(left: all, right: nil) >= blocker.candidates(within: all).pairs.count)
+        #expect(blocker.rawPairCount(left: blocker.keyed([]), right: r) == 0)
+        #expect(Shards.ranges(records: 100, rawPairs: 50, threads: 2) == [0..<100], "a small task is one shard")
+        #expect(Shards.ranges(records: 3, rawPairs: 100_000_000, threads: 2).count == 3, "never more shards than records")
+    }
+
     @Test("LSH alone: identical record filters always meet, unrelated ones do not, and no LSH means no pairs")
     func lshMechanism() throws {
         let left = try Self.encode([

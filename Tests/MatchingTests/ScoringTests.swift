@@ -223,6 +223,18 @@ struct ScoringTests {
         let pairs = [CandidatePair(left: 0, right: 0), CandidatePair(left: 0, right: 1), CandidatePair(left: 1, right: 1), CandidatePair(left: 2, right: 1)]
         #expect(OneToOne.keep(pairs, scores: [10, 12, 11, 3]) == [1])
         #expect(OneToOne.keep(pairs, scores: [10, 2, 11, 3]) == [0, 2])
+        // Equal scores are taken in the order given; leaving out pairs below a score never changes
+        // which of the others are kept (the linker keeps only pairs in the bands).
+        #expect(OneToOne.keep(pairs, scores: [5, 5, 5, 5]) == [0, 2])
+        var generator = SplitMix64(seed: 3)
+        for _ in 0..<50 {
+            let many = (0..<40).map { _ in CandidatePair(left: Int(generator.next() % 8), right: Int(generator.next() % 8)) }
+            let scores = many.map { _ in Double(generator.next() % 6) }
+            let kept = OneToOne.keep(many, scores: scores)
+            let high = many.indices.filter { scores[$0] >= 3 }
+            let keptHigh = OneToOne.keep(high.map { many[$0] }, scores: high.map { scores[$0] })
+            #expect(Set(keptHigh.map { high[$0] }) == kept.filter { scores[$0] >= 3 })
+        }
     }
 }
 
@@ -245,6 +257,17 @@ struct TermFrequencyTests {
         #expect(common < model.score(Comparator.compare(smithA, smithB)))
         #expect(rare > common)
         #expect(rare > model.score(Comparator.compare(rareA, rareB)), "a rare value should weigh more than the average")
+        // Adjustments worked out once per record score exactly as looking each pair's token up.
+        let records = [smithA, smithB, rareA, rareB] + extra.prefix(3)
+        let adjustments = scorer.adjustments(records)
+        for (i, a) in records.enumerated() {
+            for b in records {
+                let v = Comparator.compare(a, b)
+                #expect(scorer.score(v, adjustments: adjustments, left: i) == scorer.score(a, b, v))
+                #expect(scorer.score(v, adjustments: adjustments, left: i, withinAgency: true) == scorer.score(a, b, v, withinAgency: true))
+            }
+        }
+        #expect(scorer.score(Comparator.compare(smithA, smithB), adjustments: adjustments, left: 0) == common)
         // Without adjustment both score the same.
         #expect(Scorer(model: model).score(smithA, smithB, Comparator.compare(smithA, smithB)) == model.score(Comparator.compare(rareA, rareB)))
     }
