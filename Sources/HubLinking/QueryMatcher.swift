@@ -123,10 +123,10 @@ public final class QueryMatcher: Sendable {
             candidates += read
         }
         mark(\.candidateRead)
-        let profileOfQuery = ComparisonProfile(query)
+        let profileOfQuery = ComparisonProfiles(query), profiles = ComparisonProfiles(candidates.map(\.record))
         var scored: [(StoredRecord, Double, ComparisonVector)] = []
-        for c in candidates {
-            let v = Comparator.compare(profileOfQuery, ComparisonProfile(c.record))
+        for (k, c) in candidates.enumerated() {
+            let v = Comparator.compare(profileOfQuery, 0, profiles, k)
             let score = scorer.score(query, c.record, v)
             if model.band(score) != .nonMatch { scored.append((c, score, v)) }
         }

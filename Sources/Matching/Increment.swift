@@ -43,18 +43,18 @@ extension Linker {
     ) -> IncrementalScoring {
         precondition(others.count == pairs.count, "one list of candidate pairs per other agency")
         let model = scorer.model
-        let newProfiles = new.map(ComparisonProfile.init)
+        let newProfiles = ComparisonProfiles(new)
         func scored(
-            _ left: [EncodedRecord], _ leftProfiles: [ComparisonProfile], _ right: [EncodedRecord], _ rightProfiles: [ComparisonProfile],
+            _ left: [EncodedRecord], _ leftProfiles: ComparisonProfiles, _ right: [EncodedRecord], _ rightProfiles: ComparisonProfiles,
             _ pairs: [CandidatePair], within: Bool
         ) -> [Double] {
             Parallel.chunked(pairs, threads: threads) { p in
-                scorer.score(left[p.left], right[p.right], Comparator.compare(leftProfiles[p.left], rightProfiles[p.right]), withinAgency: within)
+                scorer.score(left[p.left], right[p.right], Comparator.compare(leftProfiles, p.left, rightProfiles, p.right), withinAgency: within)
             }
         }
         var cross: [[IncrementalScoring.Pair]] = [], crossConflicts: [[CandidatePair]] = [], displaced: [[IncrementalScoring.Pair]] = []
         for (k, other) in others.enumerated() {
-            let scores = scored(new, newProfiles, other, other.map(ComparisonProfile.init), pairs[k], within: false)
+            let scores = scored(new, newProfiles, other, ComparisonProfiles(other), pairs[k], within: false)
             let kept = OneToOne.keep(pairs[k], scores: scores)
             var out: [IncrementalScoring.Pair] = [], conflicts: [CandidatePair] = [], lost: [IncrementalScoring.Pair] = []
             for (i, p) in pairs[k].enumerated() {

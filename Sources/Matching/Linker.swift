@@ -100,7 +100,7 @@ public enum Linker {
                 ? blocker.candidates(within: keyed[a], leftRecords: shards[s].left)
                 : blocker.candidates(left: keyed[a], right: keyed[b], leftRecords: shards[s].left)
         }
-        let profiles = Parallel.map(agencies.count, threads: threads) { a in agencies[a].records.map(ComparisonProfile.init) }
+        let profiles = Parallel.map(agencies.count, threads: threads) { ComparisonProfiles(agencies[$0].records) }
         stats.records = agencies.reduce(0) { $0 + $1.records.count }
         stats.stageSeconds.append(("blocking", clock.lap()))
 
@@ -113,7 +113,7 @@ public enum Linker {
             let counted = Parallel.map(shards.count, threads: threads) { s in
                 let (a, b) = tasks[shards[s].task], left = profiles[a], right = profiles[b]
                 var counts: [ComparisonVector: Double] = [:]
-                for p in candidates(s).pairs { counts[Comparator.compare(left[p.left], right[p.right]), default: 0] += 1 }
+                for p in candidates(s).pairs { counts[Comparator.compare(left, p.left, right, p.right), default: 0] += 1 }
                 return counts
             }
             var patterns = [[ComparisonVector: Double]](repeating: [:], count: tasks.count)
@@ -130,11 +130,15 @@ public enum Linker {
             termFrequencies: termFrequencyAdjustment ? termFrequencies ?? TermFrequencies(agencies.flatMap(\.records)) : nil)
         let adjustments = Parallel.map(agencies.count, threads: threads) { scorer.adjustments(agencies[$0].records) }
         let model = trained
-        /// The score of shard `s`'s pair `p`, compared afresh.
-        @Sendable func score(_ s: Int, _ p: CandidatePair) -> Double {
+        /// Scores shard `s`'s pairs, compared afresh: `body` gets each pair and its score. (What a pair
+        /// reads is fetched once a shard, not once a pair: each fetch is a retain and a release.)
+        @Sendable func scoreEach(_ s: Int, _ pairs: [CandidatePair], _ body: (CandidatePair, Double) -> Void) {
             let (a, b) = tasks[shards[s].task]
-            let v = Comparator.compare(profiles[a][p.left], profiles[b][p.right])
-            return scorer.score(v, adjustments: adjustments[a], left: p.left, withinAgency: a == b)
+            let left = profiles[a], right = profiles[b], adjusted = adjustments[a], within = a == b
+            for p in pairs {
+                let v = Comparator.compare(left, p.left, right, p.right)
+                body(p, scorer.score(v, adjustments: adjusted, left: p.left, withinAgency: within))
+            }
         }
         let offsets = agencies.reduce(into: [0]) { $0.append($0.last! + $1.records.count) }
         let total = offsets[agencies.count]
@@ -143,10 +147,7 @@ public enum Linker {
         let scored = Parallel.map(shards.count, threads: threads) { s in
             let blocked = candidates(s)
             var kept: [(pair: CandidatePair, score: Double)] = []
-            for p in blocked.pairs {
-                let score = score(s, p)
-                if model.band(score) != .nonMatch { kept.append((p, score)) }
-            }
+            scoreEach(s, blocked.pairs) { p, score in if model.band(score) != .nonMatch { kept.append((p, score)) } }
             return (kept: kept, candidates: blocked.pairs.count, oversized: blocked.oversizedBlocks)
         }
         var links: [Link] = []
@@ -206,11 +207,10 @@ public enum Linker {
         }()
         let disagreeing = Parallel.map(shards.count, threads: threads) { s in
             let (a, b) = tasks[shards[s].task]
+            let (first, second) = (offsets[a], offsets[b])
+            let inside = candidates(s).pairs.filter { component[first + $0.left] == component[second + $0.right] }
             var found: [PairKey] = []
-            for p in candidates(s).pairs {
-                let x = offsets[a] + p.left, y = offsets[b] + p.right
-                if component[x] == component[y], score(s, p) < model.possibleThreshold { found.append(PairKey(x, y)) }
-            }
+            scoreEach(s, inside) { p, score in if score < model.possibleThreshold { found.append(PairKey(first + p.left, second + p.right)) } }
             return found
         }
         let conflicts = Set(disagreeing.joined())
@@ -252,7 +252,7 @@ public enum Linker {
     /// vectors: u from random pairs (of records of two different agencies, or inside the only one),
     /// u among co-located people from pairs inside each agency, m and the priors by EM.
     static func train(
-        _ agencies: [AgencyRecords], profiles: [[ComparisonProfile]], tasks: [(a: Int, b: Int)], patterns: [[ComparisonVector: Double]],
+        _ agencies: [AgencyRecords], profiles: [ComparisonProfiles], tasks: [(a: Int, b: Int)], patterns: [[ComparisonVector: Double]],
         threads: Int = 1
     ) -> MatchModel {
         let u = ModelTrainer.estimateU(agencies.map(\.records))
@@ -305,7 +305,7 @@ extension Linker {
     ///
     /// Across agencies, or inside the only one; at most `maximumPairs` a session.
     static func trainingSessions(
-        _ agencies: [AgencyRecords], profiles: [[ComparisonProfile]], tasks: [(a: Int, b: Int)], primaryIsWithin: Bool,
+        _ agencies: [AgencyRecords], profiles: [ComparisonProfiles], tasks: [(a: Int, b: Int)], primaryIsWithin: Bool,
         maximumPairs: Int = 300_000, threads: Int = 1
     ) -> [TrainingSession] {
         let sessions: [(pass: String, alsoShared: [String], blind: Set<ComparedField>, heldU: Set<ComparedField>)] = [
@@ -322,11 +322,13 @@ extension Linker {
                 let left = agencies[a].records, right = agencies[b].records
                 var pairs = a == b ? blocker.candidates(within: left).pairs : blocker.candidates(left: left, right: right).pairs
                 if !session.alsoShared.isEmpty {
-                    pairs = pairs.filter { sharesCarriedKeys(left[$0.left], right[$0.right], session.alsoShared) }
+                    let places = session.alsoShared.map { TokenTable.place(of: $0)! }
+                    pairs = pairs.filter { sharesCarriedKeys(left[$0.left].tokenTable, right[$0.right].tokenTable, places) }
                 }
                 let stride = max(1, pairs.count / max(perTask, 1))
+                let leftProfiles = profiles[a], rightProfiles = profiles[b]
                 return Swift.stride(from: 0, to: pairs.count, by: stride).map { i in
-                    var v = Comparator.compare(profiles[a][pairs[i].left], profiles[b][pairs[i].right])
+                    var v = Comparator.compare(leftProfiles, pairs[i].left, rightProfiles, pairs[i].right)
                     for (k, field) in ComparedField.allCases.enumerated() where session.blind.contains(field) { v.setLevel(nil, at: k) }
                     return v
                 }
@@ -335,12 +337,9 @@ extension Linker {
         }
     }
 
-    /// True when, for each token name that both records carry, they share a value of it.
-    static func sharesCarriedKeys(_ x: EncodedRecord, _ y: EncodedRecord, _ names: [String]) -> Bool {
-        names.allSatisfy { name in
-            let a = x.tokenTable.tokens(named: name), b = y.tokenTable.tokens(named: name)
-            return a.isEmpty || b.isEmpty || a.contains { b.contains($0) }
-        }
+    /// True when, for each token-table place that both tables carry tokens at, they share a token there.
+    static func sharesCarriedKeys(_ x: TokenTable, _ y: TokenTable, _ places: [Int]) -> Bool {
+        places.allSatisfy { !x.hasTokens(atPlace: $0) || !y.hasTokens(atPlace: $0) || x.shares($0, with: y, $0) }
     }
 }
 
