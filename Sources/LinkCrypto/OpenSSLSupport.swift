@@ -32,6 +32,7 @@ final class FetchedAlgorithms: @unchecked Sendable {
     let aes128GCM: OpaquePointer
     let aes256GCM: OpaquePointer
     let chaCha20Poly1305: OpaquePointer
+    let aes256CTR: OpaquePointer
 
     private init() {
         guard let hmac = EVP_MAC_fetch(nil, "HMAC", nil),
@@ -39,10 +40,11 @@ final class FetchedAlgorithms: @unchecked Sendable {
               let sha256 = EVP_MD_fetch(nil, "SHA256", nil),
               let aes128GCM = EVP_CIPHER_fetch(nil, "AES-128-GCM", nil),
               let aes256GCM = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil),
-              let chaCha = EVP_CIPHER_fetch(nil, "ChaCha20-Poly1305", nil)
+              let chaCha = EVP_CIPHER_fetch(nil, "ChaCha20-Poly1305", nil),
+              let aes256CTR = EVP_CIPHER_fetch(nil, "AES-256-CTR", nil)
         else {
             // Without these the default provider is broken: nothing in mashlink can work.
-            fatalError("libcrypto's default provider lacks HMAC, HKDF, SHA256, AES-GCM or ChaCha20-Poly1305: \(openSSLError("fetch"))")
+            fatalError("libcrypto's default provider lacks HMAC, HKDF, SHA256, AES-GCM, AES-CTR or ChaCha20-Poly1305: \(openSSLError("fetch"))")
         }
         self.hmac = hmac
         self.hkdf = hkdf
@@ -50,6 +52,7 @@ final class FetchedAlgorithms: @unchecked Sendable {
         self.aes128GCM = aes128GCM
         self.aes256GCM = aes256GCM
         self.chaCha20Poly1305 = chaCha
+        self.aes256CTR = aes256CTR
     }
 }
 

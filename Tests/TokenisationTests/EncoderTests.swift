@@ -28,6 +28,21 @@ struct EncoderTests {
         #expect(a.token("smith").bytes.count == 16)
     }
 
+    @Test("q-gram positions looked up from the encoder's cache set exactly the bits hashing them does, also once the cache is full")
+    func positionCache() {
+        let parameters = BloomParameters()
+        let used = KeyedEncoder(key: Self.key, purpose: "record")
+        let first = used.bloom(["oliver", "olivia"], parameters: parameters, salt: "1990")
+        #expect(used.bloom(["oliver", "olivia"], parameters: parameters, salt: "1990") == first, "the second time is read from the cache")
+        #expect(used.bloom(["oliver", "olivia"], parameters: parameters, salt: "1991") != first, "the salt is part of what is cached")
+        // Fill the cache past its bound with tagged q-grams, then compare with an encoder that has cached nothing.
+        for i in 0..<(KeyedEncoder.maximumCachedGrams / 3 + 10) { _ = used.bloom(tagged: [(tag: "t\(i)", value: "ab")], parameters: parameters) }
+        let fresh = KeyedEncoder(key: Self.key, purpose: "record")
+        #expect(used.bloom(["oliver", "olivia"], parameters: parameters, salt: "1990") == fresh.bloom(["oliver", "olivia"], parameters: parameters, salt: "1990"))
+        #expect(used.bloom(tagged: [(tag: "late", value: "zq")], parameters: parameters) == fresh.bloom(tagged: [(tag: "late", value: "zq")], parameters: parameters))
+        #expect(used.bloom(tagged: [(tag: "t1", value: "ab")], parameters: parameters) == fresh.bloom(tagged: [(tag: "t1", value: "ab")], parameters: parameters))
+    }
+
     @Test("a token keeps its bytes inline: they round-trip, order is byte order, and another length is kept as it is")
     func tokenStorage() {
         var g = SystemRandomNumberGenerator()

@@ -45,6 +45,17 @@ public final class KeyedEncoder {
     private let bloomContext: HMACSHA256Context
     private var scratch = [UInt8](repeating: 0, count: 32)
     private var input: [UInt8] = []
+    /// The filter positions of each q-gram seen, by gram, salt and filter shape. A q-gram (two
+    /// letters, tagged with its field) is not personal data, and there are a few thousand of them,
+    /// so the HMACs a record's filters cost (about 70) are nearly all looked up instead. Bounded:
+    /// once full, new q-grams are hashed every time (a salt per birth year can make many).
+    private var positions: [PositionKey: [Int32]] = [:]
+    static let maximumCachedGrams = 16_384
+
+    private struct PositionKey: Hashable {
+        let input: [UInt8]
+        let bits: Int, hashes: Int
+    }
 
     /// An encoder for `purpose` (for example `surname`) under `key`.
     public init(key: LinkageKey, purpose: String) {
@@ -90,21 +101,28 @@ public final class KeyedEncoder {
         let roundIndex = input.count
         input.append(0)
         input.append(contentsOf: salt.utf8)
+        let key = PositionKey(input: input, bits: parameters.bits, hashes: parameters.hashes)
+        if let known = positions[key] {
+            for p in known { filter.set(Int(p)) }
+            return
+        }
         let width = parameters.positionBitWidth
         let perRound = 256 / width
-        var produced = 0
+        var found: [Int32] = []
+        found.reserveCapacity(parameters.hashes)
         var round: UInt8 = 0
-        while produced < parameters.hashes {
+        while found.count < parameters.hashes {
             input[roundIndex] = round
             scratch.withUnsafeMutableBytes { bloomContext.authenticate(input, into: $0) }
             var field = 0
-            while field < perRound && produced < parameters.hashes {
-                filter.set(Self.bits(of: scratch, from: field * width, count: width) % parameters.bits)
-                produced += 1
+            while field < perRound && found.count < parameters.hashes {
+                found.append(Int32(Self.bits(of: scratch, from: field * width, count: width) % parameters.bits))
                 field += 1
             }
             round &+= 1
         }
+        for p in found { filter.set(Int(p)) }
+        if positions.count < Self.maximumCachedGrams { positions[key] = found }
     }
 
     /// `count` (≤ 16) bits of `bytes` starting at bit `start`, most significant bit first.

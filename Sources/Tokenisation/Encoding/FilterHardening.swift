@@ -32,10 +32,12 @@ final class FilterHardener {
     /// True if nothing is done after building.
     var isIdentity: Bool { !fold && flipContext == nil }
 
-    /// `filter` folded and flipped as the schema says. The flips for bit `i` of the `purpose` filter of
-    /// the record with opaque reference `reference` come from HMAC(subkey "bloom-flip",
-    /// purpose ‖ 0x1f ‖ reference ‖ 0x1f ‖ counter), 16 bits a position, so they are unpredictable
-    /// without the linkage key and the same each time the record is tokenised.
+    /// `filter` folded and flipped as the schema says. The flips of the `purpose` filter of the
+    /// record with opaque reference `reference` come from a keystream: AES-256-CTR (counter block
+    /// zero) under the 32-byte key HMAC(subkey "bloom-flip", purpose ‖ 0x1f ‖ reference), read as
+    /// one big-endian 16-bit value per bit; bit `i` flips when value `i` is below the threshold. So
+    /// they are unpredictable without the linkage key, the same each time the record is tokenised,
+    /// and cost one HMAC a filter (an HMAC per 16 bits made flipping most of the tokenising time).
     func finish(_ filter: BloomFilter, purpose: String, reference: String) -> BloomFilter {
         var out = fold ? filter.xorFolded() : filter
         guard let flipContext else { return out }
@@ -43,21 +45,16 @@ final class FilterHardener {
         input.append(contentsOf: purpose.utf8)
         input.append(0x1f)
         input.append(contentsOf: reference.utf8)
-        input.append(0x1f)
-        let counterIndex = input.count
-        input.append(contentsOf: [0, 0, 0, 0])
-        var position = 0
-        var counter: UInt32 = 0
-        while position < out.bitCount {
-            for b in 0..<4 { input[counterIndex + b] = UInt8(truncatingIfNeeded: counter >> (8 * UInt32(3 - b))) }
-            scratch.withUnsafeMutableBytes { flipContext.authenticate(input, into: $0) }
-            var i = 0
-            while i < 32 && position < out.bitCount {
-                if Int(scratch[i]) << 8 | Int(scratch[i + 1]) < flipThreshold { out.toggle(position) }
-                position += 1
-                i += 2
-            }
-            counter &+= 1
+        scratch.withUnsafeMutableBytes { flipContext.authenticate(input, into: $0) }
+        let stream: [UInt8]
+        do {
+            stream = try KeyStream.aes256CTR(key: SymmetricKey(scratch), count: 2 * out.bitCount)
+        } catch {
+            // Only a broken libcrypto fails here (the key and counter sizes are fixed).
+            preconditionFailure("libcrypto could not make the BLIP keystream: \(error)")
+        }
+        for position in 0..<out.bitCount where Int(stream[2 * position]) << 8 | Int(stream[2 * position + 1]) < flipThreshold {
+            out.toggle(position)
         }
         return out
     }
