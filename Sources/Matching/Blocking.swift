@@ -218,22 +218,15 @@ public struct Blocker: Sendable {
         var oversized: [String: Int] = [:]
         let l = left.entries, r = right.entries
         let range = leftRecords.map { UInt32(clamping: $0.lowerBound)..<UInt32(clamping: $0.upperBound) } ?? 0..<UInt32.max
-        var i = 0, j = 0
-        while i < l.count && j < r.count {
-            if l[i].block < r[j].block { i += 1; continue }
-            if r[j].block < l[i].block { j += 1; continue }
-            let block = l[i].block
-            var iEnd = i + 1, jEnd = j + 1
-            while iEnd < l.count && l[iEnd].block == block { iEnd += 1 }
-            while jEnd < r.count && r[jEnd].block == block { jEnd += 1 }
-            defer { (i, j) = (iEnd, jEnd) }
-            guard iEnd - i <= configuration.maximumBlockSize, jEnd - j <= configuration.maximumBlockSize else {
-                if range.contains(l[i].record) { oversized[spaceFamily[Int(l[i].space)], default: 0] += 1 }
-                continue
+        Self.forEachSharedBlock(l, r) { lefts, rights in
+            let first = l[lefts.lowerBound]
+            guard lefts.count <= configuration.maximumBlockSize, rights.count <= configuration.maximumBlockSize else {
+                if range.contains(first.record) { oversized[spaceFamily[Int(first.space)], default: 0] += 1 }
+                return
             }
-            let alone = spaceSufficient[Int(l[i].space)]
-            for x in i..<iEnd where range.contains(l[x].record) {
-                for y in j..<jEnd {
+            let alone = spaceSufficient[Int(first.space)]
+            for x in lefts where range.contains(l[x].record) {
+                for y in rights {
                     let pair = UInt64(l[x].record) << 32 | UInt64(r[y].record)
                     pairs.append(pair)
                     if alone { sufficient.append(pair) }
@@ -249,18 +242,21 @@ public struct Blocker: Sendable {
     public func rawPairCount(left: KeyedRecords, right: KeyedRecords?) -> Int {
         let cap = configuration.maximumBlockSize
         var total = 0
-        let l = left.entries
         guard let right else {
-            var i = 0
-            while i < l.count {
-                var end = i + 1
-                while end < l.count && l[end].block == l[i].block { end += 1 }
-                if end - i <= cap { total += (end - i) * (end - i - 1) / 2 }
-                i = end
-            }
+            Self.forEachBlock(left.entries) { if $0.count <= cap { total += $0.count * ($0.count - 1) / 2 } }
             return total
         }
-        let r = right.entries
+        Self.forEachSharedBlock(left.entries, right.entries) { lefts, rights in
+            if lefts.count <= cap && rights.count <= cap { total += lefts.count * rights.count }
+        }
+        return total
+    }
+
+    /// Calls `body` with the entry ranges of every block that both sorted entry lists hold.
+    @inline(__always)
+    private static func forEachSharedBlock(
+        _ l: [KeyedRecords.Entry], _ r: [KeyedRecords.Entry], _ body: (Range<Int>, Range<Int>) -> Void
+    ) {
         var i = 0, j = 0
         while i < l.count && j < r.count {
             if l[i].block < r[j].block { i += 1; continue }
@@ -269,10 +265,21 @@ public struct Blocker: Sendable {
             var iEnd = i + 1, jEnd = j + 1
             while iEnd < l.count && l[iEnd].block == block { iEnd += 1 }
             while jEnd < r.count && r[jEnd].block == block { jEnd += 1 }
-            if iEnd - i <= cap && jEnd - j <= cap { total += (iEnd - i) * (jEnd - j) }
+            body(i..<iEnd, j..<jEnd)
             (i, j) = (iEnd, jEnd)
         }
-        return total
+    }
+
+    /// Calls `body` with the entry range of every block of one sorted entry list.
+    @inline(__always)
+    private static func forEachBlock(_ e: [KeyedRecords.Entry], _ body: (Range<Int>) -> Void) {
+        var i = 0
+        while i < e.count {
+            var end = i + 1
+            while end < e.count && e[end].block == e[i].block { end += 1 }
+            body(i..<end)
+            i = end
+        }
     }
 
     /// Candidate pairs inside one agency's `records` (possible duplicates), each pair once with
@@ -289,20 +296,17 @@ public struct Blocker: Sendable {
         var oversized: [String: Int] = [:]
         let e = keyed.entries
         let range = leftRecords.map { UInt32(clamping: $0.lowerBound)..<UInt32(clamping: $0.upperBound) } ?? 0..<UInt32.max
-        var i = 0
-        while i < e.count {
-            var end = i + 1
-            while end < e.count && e[end].block == e[i].block { end += 1 }
-            defer { i = end }
-            guard end - i > 1 else { continue }
-            guard end - i <= configuration.maximumBlockSize else {
-                if range.contains(e[i].record) { oversized[spaceFamily[Int(e[i].space)], default: 0] += 1 }
-                continue
+        Self.forEachBlock(e) { block in
+            guard block.count > 1 else { return }
+            let first = e[block.lowerBound]
+            guard block.count <= configuration.maximumBlockSize else {
+                if range.contains(first.record) { oversized[spaceFamily[Int(first.space)], default: 0] += 1 }
+                return
             }
-            let alone = spaceSufficient[Int(e[i].space)]
+            let alone = spaceSufficient[Int(first.space)]
             // Entries of one key are sorted by record, so each pair comes out with left < right.
-            for x in i..<end where range.contains(e[x].record) {
-                for y in (x + 1)..<end {
+            for x in block where range.contains(e[x].record) {
+                for y in (x + 1)..<block.upperBound {
                     let pair = UInt64(e[x].record) << 32 | UInt64(e[y].record)
                     pairs.append(pair)
                     if alone { sufficient.append(pair) }
