@@ -87,7 +87,8 @@ public struct ComparisonVector: Sendable, Hashable {
 /// Comparing a pair is integer equality and popcounts over these arrays, with no string-keyed
 /// lookup and no reference counting: a record held as its own token table and filters costs eight
 /// retains and eight releases each time a pair is read, shared between threads (a fifth of the
-/// time of a million-record link went there). Built once per agency; about 700 bytes a record.
+/// time of a million-record link went there). Built once per agency: about 500 bytes a record
+/// with 1024-bit filters.
 ///
 /// A token is compared by a 64-bit digest of its 16 bytes (keyed HMAC output, so the digest is
 /// uniform): two different tokens agree with probability 2^-64, about once in 10^9 million-record

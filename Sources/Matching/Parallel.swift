@@ -48,19 +48,4 @@ enum Parallel {
         }
         return out
     }
-
-    /// How many times each distinct value of `value(i)` occurs over `0..<count`, counted in chunks of
-    /// `chunk` on at most `threads` threads: the values themselves are never held together.
-    static func histogram<T: Hashable & Sendable>(
-        count: Int, threads: Int, chunk: Int = 65_536, _ value: @Sendable (Int) -> T
-    ) -> [T: Double] {
-        let chunks = (count + chunk - 1) / chunk
-        var total: [T: Double] = [:]
-        for part in map(chunks, threads: threads, { c in
-            var h: [T: Double] = [:]
-            for i in (c * chunk)..<min(count, (c + 1) * chunk) { h[value(i), default: 0] += 1 }
-            return h
-        }) { total.merge(part, uniquingKeysWith: +) }
-        return total
-    }
 }
