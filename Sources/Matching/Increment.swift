@@ -43,18 +43,16 @@ extension Linker {
     ) -> IncrementalScoring {
         precondition(others.count == pairs.count, "one list of candidate pairs per other agency")
         let model = scorer.model
-        let newProfiles = ComparisonProfiles(new)
-        func scored(
-            _ left: [EncodedRecord], _ leftProfiles: ComparisonProfiles, _ right: [EncodedRecord], _ rightProfiles: ComparisonProfiles,
-            _ pairs: [CandidatePair], within: Bool
-        ) -> [Double] {
+        let newProfiles = ComparisonProfiles(new), adjustments = scorer.adjustments(new)
+        /// Scores of `pairs` of a new record (left) with one of `rightProfiles`.
+        func scored(_ rightProfiles: ComparisonProfiles, _ pairs: [CandidatePair], within: Bool) -> [Double] {
             Parallel.chunked(pairs, threads: threads) { p in
-                scorer.score(left[p.left], right[p.right], Comparator.compare(leftProfiles, p.left, rightProfiles, p.right), withinAgency: within)
+                scorer.score(Comparator.compare(newProfiles, p.left, rightProfiles, p.right), adjustments: adjustments, left: p.left, withinAgency: within)
             }
         }
         var cross: [[IncrementalScoring.Pair]] = [], crossConflicts: [[CandidatePair]] = [], displaced: [[IncrementalScoring.Pair]] = []
         for (k, other) in others.enumerated() {
-            let scores = scored(new, newProfiles, other, ComparisonProfiles(other), pairs[k], within: false)
+            let scores = scored(ComparisonProfiles(other), pairs[k], within: false)
             let kept = OneToOne.keep(pairs[k], scores: scores)
             var out: [IncrementalScoring.Pair] = [], conflicts: [CandidatePair] = [], lost: [IncrementalScoring.Pair] = []
             for (i, p) in pairs[k].enumerated() {
@@ -73,7 +71,7 @@ extension Linker {
             let blocked = blocker.candidates(within: new)
             oversized = blocked.oversizedBlocks
             within = blocked.pairs.count
-            let scores = scored(new, newProfiles, new, newProfiles, blocked.pairs, within: true)
+            let scores = scored(newProfiles, blocked.pairs, within: true)
             for (i, p) in blocked.pairs.enumerated() {
                 let band = model.band(scores[i])
                 if band != .nonMatch { duplicates.append(.init(left: p.left, right: p.right, score: scores[i], band: band)) }

@@ -255,7 +255,7 @@ public enum Linker {
         _ agencies: [AgencyRecords], profiles: [ComparisonProfiles], tasks: [(a: Int, b: Int)], patterns: [[ComparisonVector: Double]],
         threads: Int = 1
     ) -> MatchModel {
-        let u = ModelTrainer.estimateU(agencies.map(\.records))
+        let u = ModelTrainer.estimateU(agencies.map(\.records), profiles: profiles)
         var cross: [ComparisonVector: Double] = [:], inside: [ComparisonVector: Double] = [:]
         var crossPossible = 0, insidePossible = 0
         for (t, (a, b)) in tasks.enumerated() {
@@ -276,7 +276,7 @@ public enum Linker {
             fixedM: m)
         // A single agency: its pairs are all within-agency pairs.
         if onlyInside, !inside.isEmpty { model.withinAgencyPrior = model.prior }
-        model.householdU = ModelTrainer.estimateHouseholdU(agencies.map(\.records), model: model)
+        model.householdU = ModelTrainer.estimateHouseholdU(agencies.map(\.records), profiles: profiles, model: model)
         return model
     }
 }

@@ -170,14 +170,19 @@ public enum ModelTrainer {
     /// u probabilities from `samples` random pairs of records of two different agencies (drawn from
     /// all records, so each agency counts by its size, and a field one agency lacks is learned from
     /// the agencies that hold it); with a single agency, random pairs inside it.
-    public static func estimateU(_ agencies: [[EncodedRecord]], samples: Int = 50_000, seed: UInt64 = 1) -> [String: [Double]] {
-        let nonEmpty = agencies.filter { !$0.isEmpty }
-        guard nonEmpty.count > 1 else { return nonEmpty.first.map { estimateU(left: $0, right: $0, samples: samples, seed: seed) } ?? [:] }
+    /// `profiles`, if given, are the agencies' ``ComparisonProfiles`` (a linker has them already),
+    /// compared instead of laying out each sampled record again.
+    public static func estimateU(
+        _ agencies: [[EncodedRecord]], profiles: [ComparisonProfiles]? = nil, samples: Int = 50_000, seed: UInt64 = 1
+    ) -> [String: [Double]] {
+        let kept = agencies.indices.filter { !agencies[$0].isEmpty }
+        guard kept.count > 1 else { return kept.first.map { estimateU(left: agencies[$0], right: agencies[$0], samples: samples, seed: seed) } ?? [:] }
         var owner: [Int] = [], index: [Int] = []
-        for (a, records) in nonEmpty.enumerated() {
-            owner += [Int](repeating: a, count: records.count)
-            index += Array(records.indices)
+        for a in kept {
+            owner += [Int](repeating: a, count: agencies[a].count)
+            index += Array(agencies[a].indices)
         }
+        let compare = comparer(agencies, profiles)
         var counts = emptyCounts()
         var generator = SplitMix64(seed: seed)
         var drawn = 0
@@ -185,9 +190,21 @@ public enum ModelTrainer {
             let i = Int(generator.next() % UInt64(owner.count)), j = Int(generator.next() % UInt64(owner.count))
             guard owner[i] != owner[j] else { continue }
             drawn += 1
-            add(Comparator.compare(nonEmpty[owner[i]][index[i]], nonEmpty[owner[j]][index[j]]), to: &counts)
+            add(compare(owner[i], index[i], owner[j], index[j]), to: &counts)
         }
         return normalised(counts)
+    }
+
+    /// Compares record `i` of agency `a` with record `j` of agency `b`: through `profiles` when
+    /// given, else from the records.
+    private static func comparer(
+        _ agencies: [[EncodedRecord]], _ profiles: [ComparisonProfiles]?
+    ) -> (Int, Int, Int, Int) -> ComparisonVector {
+        if let profiles {
+            precondition(profiles.map(\.count) == agencies.map(\.count), "one profile per record, agency by agency")
+            return { a, i, b, j in Comparator.compare(profiles[a], i, profiles[b], j) }
+        }
+        return { a, i, b, j in Comparator.compare(agencies[a][i], agencies[b][j]) }
     }
 
     /// What different people at one address share, before any data is seen: most have the same
@@ -196,7 +213,7 @@ public enum ModelTrainer {
     /// similar-looking one (Ella and Bella), twins the same date of birth (about
     /// 1.5% of births are twins, so roughly 0.3% of co-resident pairs; taken as 0.5% to stay on the
     /// safe side); sex is even. Blended with what
-    /// the data shows (``estimateHouseholdU(_:pseudoCount:maximumPairs:)``), so a batch without
+    /// the data shows (``estimateHouseholdU(_:profiles:model:pseudoCount:maximumPairs:iterations:)``), so a batch without
     /// households (or a small one) is still scored as if co-resident people were family, which is the
     /// safe assumption in safeguarding.
     public static let householdPrior: [ComparedField: [Double]] = [
@@ -220,12 +237,13 @@ public enum ModelTrainer {
     /// duplicate. At most `maximumPairs` pairs are compared, and at most 50 per postcode, so the work
     /// stays linear in the records.
     public static func estimateHouseholdU(
-        _ agencies: [[EncodedRecord]], model: MatchModel? = nil, pseudoCount: Double = 1_000, maximumPairs: Int = 200_000,
-        iterations: Int = 20
+        _ agencies: [[EncodedRecord]], profiles: [ComparisonProfiles]? = nil, model: MatchModel? = nil, pseudoCount: Double = 1_000,
+        maximumPairs: Int = 200_000, iterations: Int = 20
     ) -> [String: [Double]] {
         var vectors: [ComparisonVector] = []
         var compared = 0
-        outer: for records in agencies {
+        let compare = comparer(agencies, profiles)
+        outer: for (a, records) in agencies.enumerated() {
             var byPostcode: [Token: [Int]] = [:]
             for (i, r) in records.enumerated() { if let pc = r.tokenTable.firstToken(named: TokenName.postcode) { byPostcode[pc, default: []].append(i) } }
             // In token order, not the dictionary's (which differs from run to run): once the cap is
@@ -237,7 +255,7 @@ public enum ModelTrainer {
                         guard inGroup < 50, compared < maximumPairs else { continue }
                         inGroup += 1
                         compared += 1
-                        let v = Comparator.compare(records[group[x]], records[group[y]])
+                        let v = compare(a, group[x], a, group[y])
                         if v.isCoLocated, v[.dateOfBirth] != nil { vectors.append(v) }
                     }
                 }

@@ -413,5 +413,12 @@ struct ModelPropertyTests {
         #expect(plain["dateOfBirth"]![0] > 0.1, "\(plain["dateOfBirth"]!)")
         #expect(separated["dateOfBirth"]![0] < 0.02, "\(separated["dateOfBirth"]!)")
         #expect(separated["surname"]![0] > 0.8)
+        // A linker passes the profiles it already holds: the estimates are the same.
+        let half = records.count / 2, agencies = [Array(records[..<half]), [], Array(records[half...])]
+        let profiles = agencies.map(ComparisonProfiles.init)
+        #expect(ModelTrainer.estimateHouseholdU([records], profiles: [ComparisonProfiles(records)], model: model) == separated)
+        #expect(ModelTrainer.estimateHouseholdU(agencies, profiles: profiles) == ModelTrainer.estimateHouseholdU(agencies))
+        #expect(ModelTrainer.estimateU(agencies, profiles: profiles, samples: 2_000) == ModelTrainer.estimateU(agencies, samples: 2_000))
+        #expect(!ModelTrainer.estimateU(agencies, samples: 2_000).isEmpty)
     }
 }
