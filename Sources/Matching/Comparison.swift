@@ -16,13 +16,13 @@ public enum ComparedField: String, CaseIterable, Sendable, Hashable, Codable {
     /// Level names, strongest first; used in evidence ("surname phonetic").
     public var levels: [String] {
         switch self {
-        case .givenName: ["exact", "given name and surname transposed", "nickname, spelling variant or other given name", "phonetic", "similar (Dice ≥ 0.8)", "one letter apart", "short form (one name's letter pairs within the other's)", "somewhat similar (Dice ≥ 0.6)", "different"]
+        case .givenName: ["exact", "given name and surname transposed", "one's given name is the other's surname", "nickname, spelling variant or other given name", "phonetic", "similar (Dice ≥ 0.8)", "one letter apart", "short form (one name's letter pairs within the other's)", "somewhat similar (Dice ≥ 0.6)", "different"]
         case .surname: ["exact", "one part agrees", "phonetic", "similar (Dice ≥ 0.8)", "somewhat similar (Dice ≥ 0.6)", "different"]
-        case .dateOfBirth: ["exact", "day and month transposed", "same year and month", "same day and month, another year", "different"]
+        case .dateOfBirth: ["exact", "day and month transposed", "same year and month", "same day and month, another year", "one digit apart", "different"]
         case .sex: ["same", "different"]
         case .location: ["same house and postcode", "same postcode, similar address", "same postcode", "similar address or same postcode sector", "same postcode district", "different"]
         case .nhsNumber: ["same", "different"]
-        case .otherIdentifier: ["same", "different"]
+        case .otherIdentifier: ["same", "one character apart", "different"]
         case .middleNames: ["same", "same initial", "different"]
         }
     }
@@ -97,14 +97,15 @@ public struct ComparisonProfiles: Sendable {
     /// The token names compared, in slot order.
     static let names: [String] = [
         TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.givenEdit, TokenName.middle, TokenName.middleInitial,
-        TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered,
-        TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.sex,
+        TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered, TokenName.givenAsSurname,
+        TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.dobEdit, TokenName.sex,
         TokenName.houseAndPostcode, TokenName.postcode, TokenName.postcodeSector, TokenName.postcodeDistrict,
-        TokenName.nhs, TokenName.other, TokenName.otherScheme,
+        TokenName.nhs, TokenName.other, TokenName.otherEdit, TokenName.otherScheme,
     ]
     enum Slot: Int {
-        case given, givenCanonical, givenPhonetic, givenEdit, middle, middleInitial, surname, surnamePart, surnamePhonetic, namesUnordered
-        case dob, dobSwapped, dobYearMonth, dobMonthDay, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict, nhs, other, otherScheme
+        case given, givenCanonical, givenPhonetic, givenEdit, middle, middleInitial, surname, surnamePart, surnamePhonetic, namesUnordered, givenAsSurname
+        case dob, dobSwapped, dobYearMonth, dobMonthDay, dobEdit, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict, nhs, other, otherEdit
+        case otherScheme
     }
     /// The filters compared, in filter-slot order.
     enum Filter: Int, CaseIterable {
@@ -230,7 +231,7 @@ public enum Comparator {
         let given = level(of: .givenName, a, i, b, j)
         // Transposed names are one piece of evidence, carried by the given-name level: the
         // surname is then not compared again.
-        let surname = given == transposedLevel ? nil : level(of: .surname, a, i, b, j)
+        let surname = given == transposedLevel || given == crossedLevel ? nil : level(of: .surname, a, i, b, j)
         return ComparisonVector(levels: [
             given, surname, level(of: .dateOfBirth, a, i, b, j), level(of: .sex, a, i, b, j),
             level(of: .location, a, i, b, j), level(of: .nhsNumber, a, i, b, j), level(of: .otherIdentifier, a, i, b, j),
@@ -247,8 +248,11 @@ public enum Comparator {
             if shares(.given, .given) { return 0 }
             // The same unordered pair of names with different given names: each side's given name is the other's surname.
             if shares(.namesUnordered, .namesUnordered) { return transposedLevel }
-            if shares(.givenCanonical, .givenCanonical) || shares(.given, .middle) || shares(.middle, .given) { return 2 }
-            if shares(.givenPhonetic, .givenPhonetic) { return 3 }
+            // One name in the other field, the other name changed (the fields swapped at entry, a
+            // family name recorded first, and a spelling or a surname that differs as well).
+            if !shares(.surname, .surname), shares(.givenAsSurname, .surname) || shares(.surname, .givenAsSurname) { return crossedLevel }
+            if shares(.givenCanonical, .givenCanonical) || shares(.given, .middle) || shares(.middle, .given) { return 3 }
+            if shares(.givenPhonetic, .givenPhonetic) { return 4 }
             return givenSimilarity(a, i, b, j)
         case .surname:
             guard has(.surname) else { return nil }
@@ -263,7 +267,9 @@ public enum Comparator {
             if shares(.dobSwapped, .dob) || shares(.dob, .dobSwapped) { return 1 }
             if shares(.dobYearMonth, .dobYearMonth) { return 2 }
             if shares(.dobMonthDay, .dobMonthDay) { return 3 }
-            return 4
+            // A month keyed wrong, a digit dropped or added, two digits swapped.
+            if shares(.dobEdit, .dobEdit) { return 4 }
+            return 5
         case .sex:
             guard has(.sex) else { return nil }
             return shares(.sex, .sex) ? 0 : 1
@@ -285,7 +291,7 @@ public enum Comparator {
             if shares(.other, .other) { return 0 }
             // Identifiers of different schemes (a pupil number, a police id) cannot disagree.
             if has(.otherScheme), !shares(.otherScheme, .otherScheme) { return nil }
-            return 1
+            return shares(.otherEdit, .otherEdit) ? 1 : 2
         case .middleNames:
             guard has(.middle) else { return nil }
             if shares(.middle, .middle) { return 0 }
@@ -303,6 +309,11 @@ public enum Comparator {
     /// The given-name level of a pair whose given name and surname are transposed.
     static let transposedLevel = 1
 
+    /// The given-name level of a pair where one side's given name is the other's surname and the
+    /// other two names differ: one piece of evidence, carried by the given-name level, and the
+    /// surname is not compared again (it would compare a given name with a surname).
+    static let crossedLevel = 2
+
     /// The overlap coefficient at or above which one given name is taken for a short form of the
     /// other (Seun and Oluwaseun, Tom and Tomasz, Bayo and Adebayo): its letter pairs are nearly all
     /// in the longer name. Set so that under BLIP at ε = 4 a four-pair name inside a longer one
@@ -316,13 +327,13 @@ public enum Comparator {
     /// Dice and the overlap coefficient come from one intersection count.
     private static func givenSimilarity(_ a: ComparisonProfiles, _ i: Int, _ b: ComparisonProfiles, _ j: Int) -> Int {
         guard let both = a.intersection(i, with: b, j, .given).map(Double.init) else {
-            return a.shares(i, .givenEdit, with: b, j, .givenEdit) ? 5 : 8
+            return a.shares(i, .givenEdit, with: b, j, .givenEdit) ? 6 : 9
         }
         let x = Double(a.popcount(i, .given)), y = Double(b.popcount(j, .given))
         let dice = 2 * both / (x + y)
-        if dice >= 0.8 { return 4 }
-        if a.shares(i, .givenEdit, with: b, j, .givenEdit) { return 5 }
-        if both / min(x, y) >= shortFormOverlap { return 6 }
-        return dice >= 0.6 ? 7 : 8
+        if dice >= 0.8 { return 5 }
+        if a.shares(i, .givenEdit, with: b, j, .givenEdit) { return 6 }
+        if both / min(x, y) >= shortFormOverlap { return 7 }
+        return dice >= 0.6 ? 8 : 9
     }
 }

@@ -217,12 +217,12 @@ public enum ModelTrainer {
     /// households (or a small one) is still scored as if co-resident people were family, which is the
     /// safe assumption in safeguarding.
     public static let householdPrior: [ComparedField: [Double]] = [
-        .givenName: [0.01, 0.001, 0.01, 0.01, 0.02, 0.03, 0.01, 0.04, 0.869],
+        .givenName: [0.01, 0.001, 0.001, 0.01, 0.01, 0.02, 0.03, 0.01, 0.04, 0.868],
         .surname: [0.60, 0.05, 0.02, 0.03, 0.02, 0.28],
-        .dateOfBirth: [0.005, 0.002, 0.01, 0.005, 0.978],
+        .dateOfBirth: [0.005, 0.002, 0.01, 0.005, 0.005, 0.973],
         .sex: [0.5, 0.5],
         .nhsNumber: [0.001, 0.999],
-        .otherIdentifier: [0.001, 0.999],
+        .otherIdentifier: [0.001, 0.002, 0.997],
         .middleNames: [0.05, 0.07, 0.88],
     ]
 
@@ -305,7 +305,7 @@ public enum ModelTrainer {
     /// same NHS number, same other identifier. Different people at one address almost never agree on
     /// two of these (twins share only the date of birth); a duplicate record usually does.
     static func looksLikeOnePerson(_ v: ComparisonVector) -> Bool {
-        let agreements = [(v[.givenName] ?? 99) <= 4, (v[.dateOfBirth] ?? 99) <= 1, v[.nhsNumber] == 0, v[.otherIdentifier] == 0]
+        let agreements = [(v[.givenName] ?? 99) <= 5, (v[.dateOfBirth] ?? 99) <= 1, v[.nhsNumber] == 0, v[.otherIdentifier] == 0]
         return agreements.filter { $0 }.count >= 2
     }
 

@@ -54,9 +54,9 @@ struct TokenTableTests {
     func everyNamePlaced() {
         let names = [
             TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.givenEdit, TokenName.middle,
-            TokenName.middleInitial, TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered,
-            TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.sex, TokenName.postcode,
-            TokenName.postcodeSector, TokenName.postcodeDistrict, TokenName.houseAndPostcode, TokenName.nhs, TokenName.other,
+            TokenName.middleInitial, TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered, TokenName.givenAsSurname,
+            TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.dobEdit, TokenName.sex, TokenName.postcode,
+            TokenName.postcodeSector, TokenName.postcodeDistrict, TokenName.houseAndPostcode, TokenName.nhs, TokenName.other, TokenName.otherEdit,
             TokenName.otherScheme, TokenName.blockSurnameYear, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
         ]
         #expect(names.allSatisfy { TokenTable.place(of: $0) != nil })

@@ -9,9 +9,9 @@ enum CanonicalRecordDecoder {
     private static let namesByLength: [[([UInt8], String)]] = {
         let tokens = [
             TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.givenEdit, TokenName.middle, TokenName.middleInitial, TokenName.surname,
-            TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered, TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay,
+            TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered, TokenName.givenAsSurname, TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.dobEdit,
             TokenName.sex, TokenName.postcode, TokenName.postcodeSector, TokenName.postcodeDistrict, TokenName.houseAndPostcode,
-            TokenName.nhs, TokenName.other, TokenName.blockSurnameYear, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
+            TokenName.nhs, TokenName.other, TokenName.otherEdit, TokenName.otherScheme, TokenName.blockSurnameYear, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
         ]
         let all = Set(tokens + ["given", "surname", "address", "record"] + PayloadTier.allCases.map(\.rawValue))
         var table = [[([UInt8], String)]](repeating: [], count: (all.map(\.utf8.count).max() ?? 0) + 1)

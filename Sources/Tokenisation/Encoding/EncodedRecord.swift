@@ -62,11 +62,17 @@ public enum TokenName {
     /// The first given name and the surname as an unordered pair, so a record with the two
     /// transposed (a family name recorded first, or the fields swapped at entry) still agrees.
     public static let namesUnordered = "names.unordered"
+    /// The first given name keyed as a surname, so a given name recorded in the surname field
+    /// elsewhere (the fields swapped, and one of them changed) still agrees with it.
+    public static let givenAsSurname = "given.as-surname"
     public static let dob = "dob"
     public static let dobSwapped = "dob.swapped"
     public static let dobYearMonth = "dob.ym"
     /// Month and day of birth without the year (MMDD), so a birth year recorded one off still agrees on the rest.
     public static let dobMonthDay = "dob.md"
+    /// The date of birth (`yyyymmdd`) and each form of it with one digit deleted, so two dates one
+    /// keying error apart (a digit changed, added or dropped, or two neighbours swapped) share one.
+    public static let dobEdit = "dob.edit"
     public static let sex = "sex"
     public static let postcode = "postcode"
     public static let postcodeSector = "postcode.sector"
@@ -74,6 +80,9 @@ public enum TokenName {
     public static let houseAndPostcode = "house+postcode"
     public static let nhs = "nhs"
     public static let other = "other"
+    /// Each other identifier of six characters or more and each form of it with one character
+    /// deleted, so an identifier keyed one error apart still agrees on a neighbour.
+    public static let otherEdit = "other.edit"
     /// The scheme of each other identifier the record holds (``ColumnRole/scheme``), keyed like any
     /// token: the hub sees only whether two records hold identifiers of one scheme.
     public static let otherScheme = "other.scheme"

@@ -19,7 +19,7 @@ public struct RowRejection: Error, Sendable, Hashable, CustomStringConvertible {
 /// Holds HMAC contexts, so it is not `Sendable`; a parallel tokeniser makes one per task.
 public final class RecordEncoder {
     /// Bumped whenever normalisation changes what a value encodes to; part of every field digest.
-    public static let normalisationVersion = 5
+    public static let normalisationVersion = 6
 
     private let schema: LinkageSchema
     private let sealer: PayloadSealer?
@@ -134,6 +134,7 @@ public final class RecordEncoder {
             add(TokenName.dobSwapped, dob.swapped?.compact, keyedAs: TokenName.dob)
             add(TokenName.dobYearMonth, String(dob.date.compact.prefix(6)))
             add(TokenName.dobMonthDay, String(dob.date.compact.suffix(4)))
+            for form in Self.deletionNeighbourhood(dob.date.compact) { add(TokenName.dobEdit, form) }
         }
 
         // Given names.
@@ -169,6 +170,9 @@ public final class RecordEncoder {
         // different means the two were transposed.
         if let first = given.tokens.first, !surname.isEmpty {
             add(TokenName.namesUnordered, first < surname.full ? first + "|" + surname.full : surname.full + "|" + first)
+        }
+        if let first = given.tokens.first {
+            add(TokenName.givenAsSurname, first, keyedAs: TokenName.surname)
         }
         for raw in values(.formerSurname, fields) {
             let former = NameNormaliser.surname(raw)
@@ -233,7 +237,9 @@ public final class RecordEncoder {
         for i in indices[.otherIdentifier] ?? [] {
             let raw = Self.trimmed(fields[i])
             guard !raw.isEmpty else { continue }
-            add(TokenName.other, TextFolding.compact(raw))
+            let folded = TextFolding.compact(raw)
+            add(TokenName.other, folded)
+            for form in Self.deletionNeighbourhood(folded, minimumLength: 6) { add(TokenName.otherEdit, form) }
             if let scheme = otherSchemes[i] { add(TokenName.otherScheme, scheme) }
         }
 
@@ -268,14 +274,14 @@ public final class RecordEncoder {
         return .success(EncodedRecord(reference: reference, ageBand: ageBand, tokens: tokens, filters: filters, payload: payload))
     }
 
-    /// `name` and every form of it with one character deleted, for names of at least three
-    /// characters (shorter ones give too many accidental neighbours). Two names share a form exactly
-    /// when one substitution, insertion, deletion or adjacent transposition turns one into the other
-    /// (and for a few names two edits apart, such as Jack and Jake through "jak").
-    static func deletionNeighbourhood(_ name: String) -> [String] {
-        let characters = Array(name)
-        guard characters.count >= 3 else { return [] }
-        var forms = [name]
+    /// `value` and every form of it with one character deleted, for values of at least
+    /// `minimumLength` characters (shorter ones give too many accidental neighbours). Two values
+    /// share a form exactly when one substitution, insertion, deletion or adjacent transposition
+    /// turns one into the other (and for a few two edits apart, such as Jack and Jake through "jak").
+    static func deletionNeighbourhood(_ value: String, minimumLength: Int = 3) -> [String] {
+        let characters = Array(value)
+        guard characters.count >= minimumLength else { return [] }
+        var forms = [value]
         for i in characters.indices {
             var form = characters
             form.remove(at: i)
@@ -288,7 +294,7 @@ public final class RecordEncoder {
     /// The tokens ``Hardening/saltNameTokens`` salts with the birth year.
     static let nameTokens: Set<String> = [
         TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.givenEdit, TokenName.middle, TokenName.middleInitial,
-        TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
+        TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered, TokenName.givenAsSurname, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
     ]
 
     /// Nickname and spelling-family canonical forms of a first name (the name itself if it has none).

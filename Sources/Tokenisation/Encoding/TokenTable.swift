@@ -9,10 +9,10 @@ public struct TokenTable: Sendable, Hashable {
     /// The token names with a fixed place, in place order: every ``TokenName``.
     public static let names: [String] = [
         TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.givenEdit, TokenName.middle,
-        TokenName.middleInitial, TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered,
-        TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.sex,
+        TokenName.middleInitial, TokenName.surname, TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered, TokenName.givenAsSurname,
+        TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.dobEdit, TokenName.sex,
         TokenName.houseAndPostcode, TokenName.postcode, TokenName.postcodeSector, TokenName.postcodeDistrict,
-        TokenName.nhs, TokenName.other, TokenName.otherScheme,
+        TokenName.nhs, TokenName.other, TokenName.otherEdit, TokenName.otherScheme,
         TokenName.blockSurnameYear, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
     ]
     private static let placeOfName = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
