@@ -104,8 +104,8 @@ public struct ComparisonProfiles: Sendable {
     ]
     enum Slot: Int {
         case given, givenCanonical, givenPhonetic, givenEdit, middle, middleInitial, surname, surnamePart, surnamePhonetic, namesUnordered, givenAsSurname
-        case dob, dobSwapped, dobYearMonth, dobMonthDay, dobEdit, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict, nhs, other, otherEdit
-        case otherScheme
+        case dob, dobSwapped, dobYearMonth, dobMonthDay, dobEdit, sex, houseAndPostcode, postcode, postcodeSector, postcodeDistrict
+        case nhs, other, otherEdit, otherScheme
     }
     /// The filters compared, in filter-slot order.
     enum Filter: Int, CaseIterable {
@@ -229,8 +229,8 @@ public enum Comparator {
     @inline(__always)
     public static func compare(_ a: ComparisonProfiles, _ i: Int, _ b: ComparisonProfiles, _ j: Int) -> ComparisonVector {
         let given = level(of: .givenName, a, i, b, j)
-        // Transposed names are one piece of evidence, carried by the given-name level: the
-        // surname is then not compared again.
+        // Transposed or crossed names are one piece of evidence, carried by the given-name level:
+        // the surname is then not compared again.
         let surname = given == transposedLevel || given == crossedLevel ? nil : level(of: .surname, a, i, b, j)
         return ComparisonVector(levels: [
             given, surname, level(of: .dateOfBirth, a, i, b, j), level(of: .sex, a, i, b, j),
