@@ -61,12 +61,14 @@ public enum StoreLinker {
         }
         let clusters = result.clusters.compactMap { c in ids[c.agency]?[c.record].map { ClusterAssignment(recordID: $0, cluster: Int64(c.cluster)) } }
         var keys: [(batchID: String, entries: [(key: Int64, record: Int64)])] = []
+        var profiles: [(record: Int64, profile: [UInt8])] = []
         for (a, agency) in agencies.enumerated() {
             var entries: [(key: Int64, record: Int64)] = []
             for (r, record) in agency.records.enumerated() {
                 for key in Set(blocker.keys(of: record).map(\.storageKey)) { entries.append((key, idsInOrder[a][r])) }
             }
             keys.append((current[a].batchID, entries))
+            profiles += storedProfiles(agency.records, ids: idsInOrder[a])
         }
         let model = try encode(result.model)
         let newState = LinkingState(
@@ -76,7 +78,7 @@ public enum StoreLinker {
         try await wrap { () async throws(StoreError) in
             try await store.saveLinks(LinkRun(
                 scope: .full(batches: current.map(\.batchID)), expectedGeneration: state?.generation, state: newState,
-                blockKeys: keys, links: links, clusters: clusters))
+                blockKeys: keys, links: links, clusters: clusters, profiles: profiles))
         }
         clock.lap("saving")
         return LinkRunSummary(
@@ -138,18 +140,10 @@ public enum StoreLinker {
             }
         }
         let keptPairs = shared.compactMap { configuration.keeps(sharedKeys: $0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
-        let candidates = try await wrap { () async throws(StoreError) in try await store.records(ids: Array(Set(keptPairs.map(\.stored)))) }
+        let (otherProfiles, otherIDs, newProfileRows) = try await candidateProfiles(
+            store, ids: Array(Set(keptPairs.map(\.stored))), others: others)
         var local: [Int64: (agency: Int, index: Int)] = [:]
-        var otherRecords = [[EncodedRecord]](repeating: [], count: others.count)
-        var otherIDs = [[Int64]](repeating: [], count: others.count)
-        let agencyIndex = Dictionary(uniqueKeysWithValues: others.enumerated().map { ($0.element.batchID, $0.offset) })
-        // Reference order within each agency, as a full link reads them.
-        for c in candidates.sorted(by: { $0.record.reference < $1.record.reference }) {
-            guard let a = agencyIndex[c.batchID] else { continue }
-            local[c.id] = (a, otherRecords[a].count)
-            otherRecords[a].append(c.record)
-            otherIDs[a].append(c.id)
-        }
+        for (a, ids) in otherIDs.enumerated() { for (j, id) in ids.enumerated() { local[id] = (a, j) } }
         var pairLists = [[CandidatePair]](repeating: [], count: others.count)
         for pair in keptPairs {
             guard let (a, j) = local[pair.stored] else { continue }
@@ -157,8 +151,9 @@ public enum StoreLinker {
         }
         let pairs = pairLists.map { $0.sorted { ($0.left, $0.right) < ($1.left, $1.right) } }
         clock.lap("reading")
+        let freshProfiles = ComparisonProfiles(newRecords)
         let scoring = Linker.scoreIncrement(
-            newRecords, against: otherRecords, pairs: pairs, scorer: scorer, blocker: blocker,
+            newRecords, profiles: freshProfiles, against: otherProfiles, pairs: pairs, scorer: scorer, blocker: blocker,
             withinAgency: options.withinAgency, threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         for (pass, n) in scoring.oversizedBlocks { oversized[pass, default: 0] += n }
         clock.lap("scoring")
@@ -194,10 +189,11 @@ public enum StoreLinker {
         clock.lap("clustering")
         let entries = storageKeys.enumerated().flatMap { i, keys in keys.map { (key: $0, record: newIDs[i]) } }
         let keys = [(batchID: batch.batchID, entries: entries)]
+        let profiles = newIDs.indices.map { (record: newIDs[$0], profile: freshProfiles.stored($0)) } + newProfileRows
         try await wrap { () async throws(StoreError) in
             try await store.saveLinks(LinkRun(
                 scope: .batch(batch.batchID, agency: batch.agency), expectedGeneration: state.generation, state: nil,
-                blockKeys: keys, links: links, clusters: clusters.assignments))
+                blockKeys: keys, links: links, clusters: clusters.assignments, profiles: profiles))
         }
         clock.lap("saving")
         return LinkRunSummary(
@@ -205,6 +201,49 @@ public enum StoreLinker {
             candidatePairs: scoring.candidatePairs, matches: links.filter { $0.band == .match }.count,
             possibles: links.filter { $0.band == .possible }.count, clustersWritten: clusters.assignments.count,
             oversizedBlocks: oversized, refusedMerges: clusters.refused, stageSeconds: clock.stages)
+    }
+
+    /// The stored profiles of `records` (in their order), to keep with a link run.
+    static func storedProfiles(_ records: [EncodedRecord], ids: [Int64]) -> [(record: Int64, profile: [UInt8])] {
+        let profiles = ComparisonProfiles(records)
+        return ids.indices.map { (record: ids[$0], profile: profiles.stored($0)) }
+    }
+
+    /// The comparison profiles of the stored records `ids`, per agency of `others`, in reference
+    /// order within each agency (as a full link reads them), with their ids. Records whose profile
+    /// is missing or of another layout are decoded from their lines, and their profiles returned
+    /// as the third element so that the run stores them.
+    static func candidateProfiles(
+        _ store: any HubStore, ids: [Int64], others: [CurrentBatch]
+    ) async throws(HubLinkingError) -> ([ComparisonProfiles], [[Int64]], [(record: Int64, profile: [UInt8])]) {
+        let rows = try await wrap { () async throws(StoreError) in try await store.profiles(ids: ids) }
+        var bytes: [Int64: [UInt8]] = [:]
+        var missing: [Int64] = []
+        for row in rows {
+            if let p = row.profile, ComparisonProfiles.isStoredFormat(p) { bytes[row.id] = p } else { missing.append(row.id) }
+        }
+        var rebuilt: [(record: Int64, profile: [UInt8])] = []
+        if !missing.isEmpty {
+            let records = try await wrap { () async throws(StoreError) in try await store.records(ids: missing) }
+            rebuilt = storedProfiles(records.map(\.record), ids: records.map(\.id))
+            for (id, p) in rebuilt { bytes[id] = p }
+        }
+        let agencyIndex = Dictionary(uniqueKeysWithValues: others.enumerated().map { ($0.element.batchID, $0.offset) })
+        var perAgency = [[(id: Int64, reference: String)]](repeating: [], count: others.count)
+        for row in rows {
+            guard let a = agencyIndex[row.batchID], bytes[row.id] != nil else { continue }
+            perAgency[a].append((row.id, row.reference))
+        }
+        var profiles: [ComparisonProfiles] = [], idLists: [[Int64]] = []
+        for list in perAgency {
+            let sorted = list.sorted { $0.reference < $1.reference }
+            guard let p = ComparisonProfiles(stored: sorted.map { bytes[$0.id]! }) else {
+                throw .corruptState("a stored comparison profile does not decode; re-link with `mashlink-hub link --full`")
+            }
+            profiles.append(p)
+            idLists.append(sorted.map(\.id))
+        }
+        return (profiles, idLists, rebuilt)
     }
 
     /// Re-clusters the persons an incremental link touched: the new records, the stored records

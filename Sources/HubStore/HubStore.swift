@@ -52,6 +52,10 @@ public protocol HubStore: Sendable {
     /// The records with these ids (any order; unknown ids are left out).
     func records(ids: [Int64]) async throws(StoreError) -> [StoredRecord]
 
+    /// The records with these ids as an incremental link compares them: reference and stored
+    /// comparison profile, without the record line (any order; unknown ids are left out).
+    func profiles(ids: [Int64]) async throws(StoreError) -> [StoredProfile]
+
     /// The indexed records of *current* batches under each of `keys`, leaving out every block that
     /// holds more than `maximumPerBatch` records of one batch (those are listed as oversized).
     func blockMembers(keys: [Int64], maximumPerBatch: Int) async throws(StoreError) -> BlockLookup

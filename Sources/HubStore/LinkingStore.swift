@@ -45,6 +45,27 @@ public struct StoredRecord: Sendable {
     public let record: EncodedRecord
 }
 
+/// A stored record as an incremental link compares it: its ids, its reference (the order a full
+/// link reads records in) and its stored comparison profile, if a link has written one.
+public struct StoredProfile: Sendable {
+    /// The store's id of the record.
+    public let id: Int64
+    /// The batch it came in.
+    public let batchID: String
+    /// Its record reference.
+    public let reference: String
+    /// Its profile's stored bytes (opaque to the store), or nil when none was written yet.
+    public let profile: [UInt8]?
+
+    /// Makes a row.
+    public init(id: Int64, batchID: String, reference: String, profile: [UInt8]?) {
+        self.id = id
+        self.batchID = batchID
+        self.reference = reference
+        self.profile = profile
+    }
+}
+
 /// One entry of the blocking index: a key and a record under it, with the record's batch.
 public struct BlockMember: Sendable, Hashable {
     public let key: Int64
@@ -119,11 +140,14 @@ public struct LinkRun: Sendable {
     public var links: [StoredLink]
     /// Cluster numbers to set (a full link: every record's).
     public var clusters: [ClusterAssignment]
+    /// Comparison profiles to keep (or replace), by record id: opaque bytes that later incremental
+    /// links read with ``HubStore/profiles(ids:)`` instead of decoding the records.
+    public var profiles: [(record: Int64, profile: [UInt8])]
 
     /// Makes a run.
     public init(
         scope: Scope, expectedGeneration: Int?, state: LinkingState?, blockKeys: [(batchID: String, entries: [(key: Int64, record: Int64)])],
-        links: [StoredLink], clusters: [ClusterAssignment]
+        links: [StoredLink], clusters: [ClusterAssignment], profiles: [(record: Int64, profile: [UInt8])] = []
     ) {
         self.scope = scope
         self.expectedGeneration = expectedGeneration
@@ -131,6 +155,7 @@ public struct LinkRun: Sendable {
         self.blockKeys = blockKeys
         self.links = links
         self.clusters = clusters
+        self.profiles = profiles
     }
 }
 

@@ -75,6 +75,22 @@ extension PostgresHubStore {
         }
     }
 
+    public func profiles(ids: [Int64]) async throws(StoreError) -> [StoredProfile] {
+        try await wrap {
+            var out: [StoredProfile] = []
+            out.reserveCapacity(ids.count)
+            for chunk in ids.sorted().chunks(of: 10_000) {
+                let rows = try await client.query(
+                    "SELECT r.id, r.batch_id, r.reference, p.profile FROM records r LEFT JOIN record_profiles p ON p.record_id = r.id WHERE r.id = ANY(\(Array(chunk)))",
+                    logger: logger)
+                for try await (id, batch, reference, profile) in rows.decode((Int64, String, String, ByteBuffer?).self) {
+                    out.append(StoredProfile(id: id, batchID: batch, reference: reference, profile: profile.map { Array($0.readableBytesView) }))
+                }
+            }
+            return out
+        }
+    }
+
     public func blockMembers(keys: [Int64], maximumPerBatch: Int) async throws(StoreError) -> BlockLookup {
         let (rows, tags) = try await wrap {
             var tags: [Int64: String] = [:]
@@ -182,6 +198,12 @@ extension PostgresHubStore {
                             logger: logger)
                     }
                 }
+                for chunk in run.profiles.chunks(of: 5_000) {
+                    let ids = chunk.map(\.record), profiles = chunk.map { ByteBuffer(bytes: $0.profile) }
+                    try await conn.query(
+                        "INSERT INTO record_profiles (record_id, profile) SELECT * FROM unnest(\(ids)::BIGINT[], \(profiles)::BYTEA[]) ON CONFLICT (record_id) DO UPDATE SET profile = EXCLUDED.profile",
+                        logger: logger)
+                }
                 for chunk in run.links.chunks(of: 50_000) {
                     let left = chunk.map(\.left), right = chunk.map(\.right), score = chunk.map(\.score), band = chunk.map(\.band.rawValue)
                     try await conn.query(
@@ -246,6 +268,7 @@ extension PostgresHubStore {
                         "DELETE FROM links WHERE left_id IN (SELECT id FROM records WHERE batch_id = \(id)) OR right_id IN (SELECT id FROM records WHERE batch_id = \(id))",
                         logger: logger)
                     try await conn.query("DELETE FROM clusters WHERE record_id IN (SELECT id FROM records WHERE batch_id = \(id))", logger: logger)
+                    try await conn.query("DELETE FROM record_profiles WHERE record_id IN (SELECT id FROM records WHERE batch_id = \(id))", logger: logger)
                     for try await n in try await conn.query(
                         "WITH gone AS (DELETE FROM records WHERE batch_id = \(id) RETURNING 1) SELECT COUNT(*)::BIGINT FROM gone", logger: logger
                     ).decode(Int.self) { records += n }

@@ -64,6 +64,21 @@ extension SQLiteHubStore {
         }
     }
 
+    public func profiles(ids: [Int64]) async throws(StoreError) -> [StoredProfile] {
+        try await read { db in
+            var rows: [StoredProfile] = []
+            rows.reserveCapacity(ids.count)
+            for chunk in ids.sorted().chunks(of: 500) {
+                let list = chunk.map(String.init).joined(separator: ",")
+                let sql = "SELECT r.id, r.batch_id, r.reference, p.profile FROM records r LEFT JOIN record_profiles p ON p.record_id = r.id WHERE r.id IN (\(list))"
+                for row in try Row.fetchAll(db, sql: sql) {
+                    rows.append(StoredProfile(id: row[0], batchID: row[1], reference: row[2], profile: (row[3] as Data?).map { Array($0) }))
+                }
+            }
+            return rows
+        }
+    }
+
     public func blockMembers(keys: [Int64], maximumPerBatch: Int) async throws(StoreError) -> BlockLookup {
         let (rows, tags) = try await read { db in
             let tags = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT tag, batch_id FROM batches WHERE status = 'current' AND tag IS NOT NULL").map {
@@ -162,6 +177,9 @@ extension SQLiteHubStore {
                     try key.execute(arguments: [entry.key, tag, entry.record])
                 }
             }
+            let profile = try db.cachedStatement(
+                sql: "INSERT INTO record_profiles (record_id, profile) VALUES (?, ?) ON CONFLICT (record_id) DO UPDATE SET profile = excluded.profile")
+            for p in run.profiles.sorted(by: { $0.record < $1.record }) { try profile.execute(arguments: [p.record, Data(p.profile)]) }
             let link = try db.cachedStatement(sql: "INSERT INTO links (left_id, right_id, score, band) VALUES (?, ?, ?, ?)")
             for l in run.links { try link.execute(arguments: [l.left, l.right, l.score, l.band.rawValue]) }
             let cluster = try db.cachedStatement(
@@ -222,6 +240,7 @@ extension SQLiteHubStore {
                 let ids = "SELECT id FROM records WHERE batch_id = ?"
                 try db.execute(sql: "DELETE FROM links WHERE left_id IN (\(ids)) OR right_id IN (\(ids))", arguments: [id, id])
                 try db.execute(sql: "DELETE FROM clusters WHERE record_id IN (\(ids))", arguments: [id])
+                try db.execute(sql: "DELETE FROM record_profiles WHERE record_id IN (\(ids))", arguments: [id])
                 try db.execute(sql: "DELETE FROM records WHERE batch_id = ?", arguments: [id])
                 records += db.changesCount
                 try db.execute(sql: "UPDATE batches SET purged_at = ? WHERE batch_id = ?", arguments: [now, id])

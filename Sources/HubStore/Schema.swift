@@ -34,6 +34,18 @@ enum Schema {
             linkingMigration(for: backend),
             logMigration(for: backend),
             workflowMigration(for: backend),
+            profileMigration(for: backend),
+        ]
+    }
+
+    /// Version 5: each record's comparison profile (``LinkRun/profiles``), written by the first
+    /// link that reads the record, so that an incremental link reads a stored record's compared
+    /// tokens and filters (digests and filter words: no identifier) without decoding its line. A
+    /// record without one, or with one of another layout, is decoded from its line as before.
+    private static func profileMigration(for backend: StoreBackend) -> [String] {
+        let sqlite = backend == .sqlite
+        return [
+            "CREATE TABLE record_profiles (record_id \(sqlite ? "INTEGER" : "BIGINT") PRIMARY KEY REFERENCES records(id), profile \(sqlite ? "BLOB" : "BYTEA") NOT NULL)"
         ]
     }
 

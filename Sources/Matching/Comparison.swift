@@ -112,22 +112,22 @@ public struct ComparisonProfiles: Sendable {
         case given, surname, address
         var name: String { ["given", "surname", "address"][rawValue] }
     }
-    private static let slotCount = names.count
-    private static let filterCount = Filter.allCases.count
+    static let slotCount = names.count
+    static let filterCount = Filter.allCases.count
     /// The table place of each slot's name.
     private static let places: [Int] = names.map { TokenTable.place(of: $0)! }
     private static let filterPlaces: [Int] = Filter.allCases.map { FilterSet.place(of: $0.name)! }
 
     /// Per record and slot, the end of the slot's tokens counted from the record's first token.
-    private let slotEnds: [UInt16]
+    let slotEnds: [UInt16]
     /// Per record, its first token in ``digests``; one more at the end.
-    private let tokenStart: [UInt32]
+    let tokenStart: [UInt32]
     /// Every compared token's digest, record after record, slot after slot.
-    private let digests: [UInt64]
+    let digests: [UInt64]
     /// Per record and filter: the first word in ``filterWords`` (32 bits), the word count (12 bits)
     /// and the popcount (20 bits); zero when the record has no such filter, or an empty one.
-    private let filterInfo: [UInt64]
-    private let filterWords: [UInt64]
+    let filterInfo: [UInt64]
+    let filterWords: [UInt64]
     /// The number of records.
     public let count: Int
 
@@ -160,12 +160,16 @@ public struct ComparisonProfiles: Sendable {
         }
         tokenStart.append(UInt32(digests.count))
         precondition(digests.count < 1 << 32 && filterWords.count < 1 << 32, "one agency's profiles hold fewer than 2^32 tokens and filter words")
+        self.init(slotEnds: slotEnds, tokenStart: tokenStart, digests: digests, filterInfo: filterInfo, filterWords: filterWords)
+    }
+
+    init(slotEnds: [UInt16], tokenStart: [UInt32], digests: [UInt64], filterInfo: [UInt64], filterWords: [UInt64]) {
         self.slotEnds = slotEnds
         self.tokenStart = tokenStart
         self.digests = digests
         self.filterInfo = filterInfo
         self.filterWords = filterWords
-        count = records.count
+        count = tokenStart.count - 1
     }
 
     /// The profile of one record.

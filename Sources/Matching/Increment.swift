@@ -37,13 +37,19 @@ extension Linker {
     /// `withinAgency`. Scoring, one-to-one resolution and bands are those of ``link(_:blocker:model:matchThreshold:possibleThreshold:termFrequencyAdjustment:termFrequencies:withinAgency:threads:)``,
     /// so with the same model, term frequencies and candidate pairs an incremental link finds the
     /// links a full one would.
+    ///
+    /// The other agencies' records come as their ``ComparisonProfiles`` (all that scoring reads of
+    /// them), which a store can keep so that it need not decode whole records; `newProfiles`, when
+    /// the caller has built them, must be `ComparisonProfiles(new)`.
     public static func scoreIncrement(
-        _ new: [EncodedRecord], against others: [[EncodedRecord]], pairs: [[CandidatePair]], scorer: Scorer,
-        blocker: Blocker, withinAgency: Bool, threads: Int
+        _ new: [EncodedRecord], profiles newProfiles: ComparisonProfiles? = nil, against others: [ComparisonProfiles], pairs: [[CandidatePair]],
+        scorer: Scorer, blocker: Blocker, withinAgency: Bool, threads: Int
     ) -> IncrementalScoring {
+        let newProfiles = newProfiles ?? ComparisonProfiles(new)
         precondition(others.count == pairs.count, "one list of candidate pairs per other agency")
+        precondition(newProfiles.count == new.count, "one profile per new record")
         let model = scorer.model
-        let newProfiles = ComparisonProfiles(new), adjustments = scorer.adjustments(new)
+        let adjustments = scorer.adjustments(new)
         /// Scores of `pairs` of a new record (left) with one of `rightProfiles`.
         func scored(_ rightProfiles: ComparisonProfiles, _ pairs: [CandidatePair], within: Bool) -> [Double] {
             Parallel.chunked(pairs, threads: threads) { p in
@@ -52,7 +58,7 @@ extension Linker {
         }
         var cross: [[IncrementalScoring.Pair]] = [], crossConflicts: [[CandidatePair]] = [], displaced: [[IncrementalScoring.Pair]] = []
         for (k, other) in others.enumerated() {
-            let scores = scored(ComparisonProfiles(other), pairs[k], within: false)
+            let scores = scored(other, pairs[k], within: false)
             let kept = OneToOne.keep(pairs[k], scores: scores)
             var out: [IncrementalScoring.Pair] = [], conflicts: [CandidatePair] = [], lost: [IncrementalScoring.Pair] = []
             for (i, p) in pairs[k].enumerated() {

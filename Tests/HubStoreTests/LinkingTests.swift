@@ -113,6 +113,51 @@ extension StoreTests {
             await store.close()
         }
 
+        @Test("a link stores each record's comparison profile; an incremental link reads them, and rebuilds and stores any missing or of another layout", arguments: Backends.all)
+        func storedProfiles(_ backend: StoreBackend) async throws {
+            let (store, url) = try await Backends.fresh(backend)
+            var f = try BatchFactory()
+            let police = try f.batch("police", rows: BatchFactory.rows(150))
+            let health = try f.batch("health", rows: BatchFactory.rows(150, first: 50))
+            let education = try f.batch("education", rows: BatchFactory.rows(80, first: 100))
+            for agency in ["police", "health", "education"] { try await store.registerAgency(name: agency, signingKey: f.signing[agency]!.publicKey) }
+            _ = try await store.ingest(batchAt: police)
+            _ = try await store.ingest(batchAt: health)
+            _ = try await StoreLinker.link(store)
+            func stored() async throws -> (records: [Int64: EncodedRecord], profiles: [Int64: [UInt8]?]) {
+                var records: [Int64: EncodedRecord] = [:]
+                for batch in try await store.currentBatches() {
+                    for r in try await store.records(inBatch: batch.batchID) { records[r.id] = r.record }
+                }
+                let rows = try await store.profiles(ids: Array(records.keys))
+                #expect(rows.count == records.count)
+                return (records, Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.profile) }))
+            }
+            let (records, profiles) = try await stored()
+            #expect(records.count == 300)
+            for (id, record) in records { #expect(profiles[id] == ComparisonProfiles.stored(record), "the full link stored record \(id)'s profile") }
+
+            // A store linked by an older build: some profiles missing, one of another layout (police's
+            // rows 100–149 and health's row 60 are people education also holds, so they are read).
+            let ids = records.keys.sorted(), tampered = Array(ids[100..<150]) + [ids[210]]
+            try await SchemaTamper.execute(url, "DELETE FROM record_profiles WHERE record_id IN (\(ids[100..<150].map(String.init).joined(separator: ",")))")
+            try await SchemaTamper.execute(url, "UPDATE record_profiles SET profile = \(backend == .sqlite ? "x'00000000'" : "'\\x00000000'::bytea") WHERE record_id = \(ids[210])")
+            _ = try await store.ingest(batchAt: education)
+            let run = try await StoreLinker.link(store)
+            if case .incremental = try #require(run.first).kind {} else { Issue.record("not incremental") }
+            #expect(Outcome(try await store.linkExport()) == (try await Self.expected(store)))
+            let after = try await stored()
+            var rebuilt = 0
+            for (id, record) in after.records {
+                guard let profile = after.profiles[id] ?? nil else { continue }
+                #expect(profile == ComparisonProfiles.stored(record), "no stored profile is stale")
+                if tampered.contains(id) { rebuilt += 1 }
+            }
+            #expect(rebuilt >= 40, "the profiles the link had to rebuild were stored again")
+            #expect(after.records.filter { records[$0.key] == nil }.allSatisfy { after.profiles[$0.key] != nil }, "every new record has a profile")
+            await store.close()
+        }
+
         @Test("an agency holding one person twice keeps both records' links to another agency, incrementally as in a full link", arguments: Backends.all)
         func personHeldTwice(_ backend: StoreBackend) async throws {
             let (store, _) = try await Backends.fresh(backend)

@@ -27,11 +27,16 @@ enum PostgresReset {
 
 enum SchemaTamper {
     static func setVersion(_ url: String, _ version: Int) async throws {
+        try await execute(url, "UPDATE mashlink_schema SET version = \(version)")
+    }
+
+    /// Runs `sql` on the store behind its back (what a crash, an old build or an intruder leaves).
+    static func execute(_ url: String, _ sql: String) async throws {
         if url.hasPrefix("sqlite://") {
             let db = try DatabaseQueue(path: String(url.dropFirst("sqlite://".count)))
-            try await db.write { try $0.execute(sql: "UPDATE mashlink_schema SET version = ?", arguments: [version]) }
+            try await db.write { try $0.execute(sql: sql) }
         } else {
-            _ = try await PostgresReset.withClient(url) { try await $0.query("UPDATE mashlink_schema SET version = \(version)") }
+            _ = try await PostgresReset.withClient(url) { try await $0.query(PostgresQuery(unsafeSQL: sql)) }
         }
     }
 }
