@@ -168,23 +168,27 @@ extension SQLiteHubStore {
                 try db.execute(sql: "UPDATE batches SET linked_at = ? WHERE batch_id = ?", arguments: [now, id])
             }
             let key = try db.cachedStatement(sql: "INSERT OR IGNORE INTO block_keys (key, tag, record_id) VALUES (?, ?, ?)")
+            var rows: [(key: Int64, tag: Int64, record: Int64)] = []
+            rows.reserveCapacity(run.blockKeys.reduce(0) { $0 + $1.entries.count })
             for (batch, entries) in run.blockKeys {
                 guard let tag = try Int64.fetchOne(db, sql: "SELECT tag FROM batches WHERE batch_id = ?", arguments: [batch]) else {
                     throw StoreError.linkRunStale("batch \(batch) is not stored")
                 }
-                // In index order: the b-tree is appended to rather than split at random.
-                for entry in entries.sorted(by: { ($0.key, $0.record) < ($1.key, $1.record) }) {
-                    try key.execute(arguments: [entry.key, tag, entry.record])
-                }
+                for entry in entries { rows.append((entry.key, tag, entry.record)) }
             }
+            // In index order across every batch: the b-tree is appended to rather than split at
+            // random (sorted one batch at a time, a full link's later batches landed all over an
+            // index larger than the page cache).
+            rows.sort { ($0.key, $0.tag, $0.record) < ($1.key, $1.tag, $1.record) }
+            for row in rows { try key.execute(arguments: [row.key, row.tag, row.record]) }
             let profile = try db.cachedStatement(
                 sql: "INSERT INTO record_profiles (record_id, profile) VALUES (?, ?) ON CONFLICT (record_id) DO UPDATE SET profile = excluded.profile")
             for p in run.profiles.sorted(by: { $0.record < $1.record }) { try profile.execute(arguments: [p.record, Data(p.profile)]) }
             let link = try db.cachedStatement(sql: "INSERT INTO links (left_id, right_id, score, band) VALUES (?, ?, ?, ?)")
-            for l in run.links { try link.execute(arguments: [l.left, l.right, l.score, l.band.rawValue]) }
+            for l in run.links.sorted(by: { ($0.left, $0.right) < ($1.left, $1.right) }) { try link.execute(arguments: [l.left, l.right, l.score, l.band.rawValue]) }
             let cluster = try db.cachedStatement(
                 sql: "INSERT INTO clusters (record_id, cluster) VALUES (?, ?) ON CONFLICT (record_id) DO UPDATE SET cluster = excluded.cluster")
-            for c in run.clusters { try cluster.execute(arguments: [c.recordID, c.cluster]) }
+            for c in run.clusters.sorted(by: { $0.recordID < $1.recordID }) { try cluster.execute(arguments: [c.recordID, c.cluster]) }
             if let state = run.state {
                 try db.execute(sql: "DELETE FROM link_state")
                 try db.execute(
