@@ -21,7 +21,7 @@ struct AgenciesBenchmark: ParsableCommand {
     func run() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: data).filter { $0.hasSuffix(".schema.json") }
             .map { String($0.dropLast(".schema.json".count)) }.sorted()
-        let key = keySeed == 0 ? LinkageKey.generate() : try LinkageKey(secret: SecureBytes([UInt8](repeating: keySeed, count: LinkageKey.byteCount)))
+        let key = try benchLinkageKey(seed: keySeed)
         var agencies: [AgencyRecords] = []
         var idOf: [String: String] = [:]   // "agency/reference" → agency record id
         var start = ContinuousClock.now

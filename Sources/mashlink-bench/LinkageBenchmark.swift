@@ -21,11 +21,12 @@ struct LinkageBenchmark: ParsableCommand {
     @Option(help: "LSH bits per band.") var bits = BlockingConfiguration.standard.lshBitsPerBand
     @Flag(help: "Score without term-frequency adjustment.") var noTermFrequencies = false
     @Option(help: "Print the comparison levels of up to this many missed and false pairs (public test data only).") var explain = 0
+    @Option(help: "Derive the demo linkage key from this number, so runs can be compared (0: a fresh random key each run; blocking and hash collisions depend on the key).") var keySeed: UInt8 = 0
 
     func run() throws {
         var s = try LinkageSchema.decode(try Data(contentsOf: URL(fileURLWithPath: schema)))
         for column in drop { s.columns = s.columns.map { $0.column == column ? ColumnRole(ignoring: column) : $0 } }
-        let key = LinkageKey.generate()
+        let key = try benchLinkageKey(seed: keySeed)
         let dedup = right.isEmpty
         let (l, lIDs) = try encode(left, schema: s, key: key)
         let (r, rIDs) = dedup ? (l, lIDs) : try encode(right, schema: s, key: key)

@@ -1,4 +1,12 @@
 import Foundation
+import LinkCrypto
+import Tokenisation
+
+/// The benchmarks' linkage key: derived from `seed` so that runs can be compared (blocking and
+/// hash collisions depend on the key), or a fresh random one when `seed` is 0.
+func benchLinkageKey(seed: UInt8) throws -> LinkageKey {
+    seed == 0 ? LinkageKey.generate() : try LinkageKey(secret: SecureBytes([UInt8](repeating: seed, count: LinkageKey.byteCount)))
+}
 
 /// Times `body` the way the Python anchor does: warm up, calibrate an iteration count that takes
 /// about `target` seconds, then report the median per-operation time of `repetitions` runs.
