@@ -13,10 +13,11 @@ public import Tokenisation
 /// filter its word count (2 bytes) and popcount (4 bytes); the token digests (8 bytes each); the
 /// filter words (8 bytes each).
 extension ComparisonProfiles {
-    /// The layout tag: FNV-1a (32-bit) of the compared token names and filter names in order.
+    /// The layout tag: FNV-1a (32-bit) of a layout version and the compared token and filter
+    /// names in order. Change the version when the byte layout or the token digest changes.
     public static let storedFormat: UInt32 = {
         var h: UInt32 = 0x811c_9dc5
-        for byte in (names + Filter.allCases.map(\.name)).joined(separator: ",").utf8 {
+        for byte in (["profile-layout-1"] + names + Filter.allCases.map(\.name)).joined(separator: ",").utf8 {
             h = (h ^ UInt32(byte)) &* 0x0100_0193
         }
         return h
@@ -88,7 +89,9 @@ extension ComparisonProfiles {
             }
             var sizes: [(words: Int, popcount: Int)] = []
             for _ in 0..<Self.filterCount {
-                guard let words = get(UInt16.self), let popcount = get(UInt32.self), words < 1 << 12, popcount < 1 << 20 else { return nil }
+                guard let words = get(UInt16.self), let popcount = get(UInt32.self), words < 1 << 12,
+                    words == 0 ? popcount == 0 : (popcount > 0 && Int(popcount) <= Int(words) * 64)
+                else { return nil }
                 sizes.append((Int(words), Int(popcount)))
             }
             guard bytes.count - at == (Int(previous) + sizes.reduce(0) { $0 + $1.words }) * 8 else { return nil }
