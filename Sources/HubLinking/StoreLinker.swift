@@ -238,7 +238,7 @@ public enum StoreLinker {
         for list in perAgency {
             let sorted = list.sorted { $0.reference < $1.reference }
             guard let p = ComparisonProfiles(stored: sorted.map { bytes[$0.id]! }) else {
-                throw .corruptState("a stored comparison profile does not decode; re-link with `mashlink-hub link --full`")
+                throw .corruptState("a stored comparison profile does not decode")
             }
             profiles.append(p)
             idLists.append(sorted.map(\.id))
