@@ -2,11 +2,12 @@ public import Tokenisation
 
 /// The byte form of one record's ``ComparisonProfiles`` entry, which a store keeps beside the
 /// record so that an incremental link reads a stored record's comparison data without decoding its
-/// whole line (about 40 µs a record for the JSON line against about 1 µs for this form).
+/// whole line (at a million records that took the incremental link's scoring from 10.3 s to
+/// 1.5 s).
 ///
 /// It holds nothing the record does not: the compared tokens as 64-bit digests of their keyed
 /// HMAC bytes and the compared filters' words. The first four bytes name the layout
-/// (``ComparisonProfiles/storedFormat``), derived from the compared token and filter names, so a
+/// (``ComparisonProfiles/storedFormat``), derived from a layout version and the compared token and filter names, so a
 /// profile written under another set of comparisons is refused and rebuilt from the record.
 ///
 /// Layout, little-endian: format (4 bytes); per slot the end of its tokens (2 bytes each); per
