@@ -140,6 +140,7 @@ public enum StoreLinker {
             }
         }
         let keptPairs = shared.compactMap { configuration.keeps(sharedKeys: $0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
+        clock.lap("pairing")
         let (otherProfiles, otherIDs, newProfileRows) = try await candidateProfiles(
             store, ids: Array(Set(keptPairs.map(\.stored))), others: others)
         var local: [Int64: (agency: Int, index: Int)] = [:]
