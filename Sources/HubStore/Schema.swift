@@ -38,8 +38,8 @@ enum Schema {
         ]
     }
 
-    /// Version 5: each record's comparison profile (``LinkRun/profiles``), written by the first
-    /// link that reads the record, so that an incremental link reads a stored record's compared
+    /// Version 5: each record's comparison profile (``LinkRun/profiles``), written by link runs
+    /// (a full link: every record's; an incremental one: the new batch's), so that an incremental link reads a stored record's compared
     /// tokens and filters (digests and filter words: no identifier) without decoding its line. A
     /// record without one, or with one of another layout, is decoded from its line as before.
     private static func profileMigration(for backend: StoreBackend) -> [String] {

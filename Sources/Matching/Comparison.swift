@@ -235,7 +235,7 @@ public enum Comparator {
         let given = level(of: .givenName, a, i, b, j)
         // Transposed or crossed names are one piece of evidence, carried by the given-name level:
         // the surname is then not compared again.
-        let surname = given == transposedLevel || given == crossedLevel ? nil : level(of: .surname, a, i, b, j)
+        let surname = given == GivenLevel.transposed.rawValue || given == GivenLevel.crossed.rawValue ? nil : level(of: .surname, a, i, b, j)
         return ComparisonVector(levels: [
             given, surname, level(of: .dateOfBirth, a, i, b, j), level(of: .sex, a, i, b, j),
             level(of: .location, a, i, b, j), level(of: .nhsNumber, a, i, b, j), level(of: .otherIdentifier, a, i, b, j),
@@ -249,15 +249,15 @@ public enum Comparator {
         switch field {
         case .givenName:
             guard has(.given) else { return nil }
-            if shares(.given, .given) { return 0 }
+            if shares(.given, .given) { return GivenLevel.exact.rawValue }
             // The same unordered pair of names with different given names: each side's given name is the other's surname.
-            if shares(.namesUnordered, .namesUnordered) { return transposedLevel }
+            if shares(.namesUnordered, .namesUnordered) { return GivenLevel.transposed.rawValue }
             // One name in the other field, the other name changed (the fields swapped at entry, a
             // family name recorded first, and a spelling or a surname that differs as well).
-            if !shares(.surname, .surname), shares(.givenAsSurname, .surname) || shares(.surname, .givenAsSurname) { return crossedLevel }
-            if shares(.givenCanonical, .givenCanonical) || shares(.given, .middle) || shares(.middle, .given) { return 3 }
-            if shares(.givenPhonetic, .givenPhonetic) { return 4 }
-            return givenSimilarity(a, i, b, j)
+            if !shares(.surname, .surname), shares(.givenAsSurname, .surname) || shares(.surname, .givenAsSurname) { return GivenLevel.crossed.rawValue }
+            if shares(.givenCanonical, .givenCanonical) || shares(.given, .middle) || shares(.middle, .given) { return GivenLevel.variant.rawValue }
+            if shares(.givenPhonetic, .givenPhonetic) { return GivenLevel.phonetic.rawValue }
+            return givenSimilarity(a, i, b, j).rawValue
         case .surname:
             guard has(.surname) else { return nil }
             if shares(.surname, .surname) { return 0 }
@@ -310,13 +310,19 @@ public enum Comparator {
         }
     }
 
-    /// The given-name level of a pair whose given name and surname are transposed.
-    static let transposedLevel = 1
-
-    /// The given-name level of a pair where one side's given name is the other's surname and the
-    /// other two names differ: one piece of evidence, carried by the given-name level, and the
-    /// surname is not compared again (it would compare a given name with a surname).
-    static let crossedLevel = 2
+    /// The given-name levels by name, strongest first, in the order of
+    /// ``ComparedField/levels`` (`ScoringTests` holds the two to each other), so that adding a
+    /// level renumbers every later one in one place.
+    enum GivenLevel: Int, CaseIterable {
+        case exact
+        /// Given name and surname transposed (the surname is then not compared).
+        case transposed
+        /// One side's given name is the other's surname and the other two names differ: one piece
+        /// of evidence, and the surname is not compared again (it would compare a given name with
+        /// a surname).
+        case crossed
+        case variant, phonetic, similar, oneLetter, shortForm, somewhatSimilar, different
+    }
 
     /// The overlap coefficient at or above which one given name is taken for a short form of the
     /// other (Seun and Oluwaseun, Tom and Tomasz, Bayo and Adebayo): its letter pairs are nearly all
@@ -329,15 +335,15 @@ public enum Comparator {
     /// Given-name levels below phonetic: similar (Dice ≥ 0.8), one letter apart (a shared
     /// deletion-neighbourhood token), short form, somewhat similar (Dice ≥ 0.6), different.
     /// Dice and the overlap coefficient come from one intersection count.
-    private static func givenSimilarity(_ a: ComparisonProfiles, _ i: Int, _ b: ComparisonProfiles, _ j: Int) -> Int {
+    private static func givenSimilarity(_ a: ComparisonProfiles, _ i: Int, _ b: ComparisonProfiles, _ j: Int) -> GivenLevel {
         guard let both = a.intersection(i, with: b, j, .given).map(Double.init) else {
-            return a.shares(i, .givenEdit, with: b, j, .givenEdit) ? 6 : 9
+            return a.shares(i, .givenEdit, with: b, j, .givenEdit) ? .oneLetter : .different
         }
         let x = Double(a.popcount(i, .given)), y = Double(b.popcount(j, .given))
         let dice = 2 * both / (x + y)
-        if dice >= 0.8 { return 5 }
-        if a.shares(i, .givenEdit, with: b, j, .givenEdit) { return 6 }
-        if both / min(x, y) >= shortFormOverlap { return 7 }
-        return dice >= 0.6 ? 8 : 9
+        if dice >= 0.8 { return .similar }
+        if a.shares(i, .givenEdit, with: b, j, .givenEdit) { return .oneLetter }
+        if both / min(x, y) >= shortFormOverlap { return .shortForm }
+        return dice >= 0.6 ? .somewhatSimilar : .different
     }
 }

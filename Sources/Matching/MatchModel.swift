@@ -305,7 +305,7 @@ public enum ModelTrainer {
     /// same NHS number, same other identifier. Different people at one address almost never agree on
     /// two of these (twins share only the date of birth); a duplicate record usually does.
     static func looksLikeOnePerson(_ v: ComparisonVector) -> Bool {
-        let agreements = [(v[.givenName] ?? 99) <= 5, (v[.dateOfBirth] ?? 99) <= 1, v[.nhsNumber] == 0, v[.otherIdentifier] == 0]
+        let agreements = [(v[.givenName] ?? 99) <= Comparator.GivenLevel.similar.rawValue, (v[.dateOfBirth] ?? 99) <= 1, v[.nhsNumber] == 0, v[.otherIdentifier] == 0]
         return agreements.filter { $0 }.count >= 2
     }
 

@@ -43,6 +43,11 @@ struct BatchFactory {
         linkageKey = .generate()
     }
 
+    /// Registers every agency this factory has made a batch for, with its signing key.
+    func registerAgencies(in store: any HubStore) async throws {
+        for (name, key) in signing.sorted(by: { $0.key < $1.key }) { try await store.registerAgency(name: name, signingKey: key.publicKey) }
+    }
+
     /// The rows of `count` invented people, starting at `first`.
     static func rows(_ count: Int, first: Int = 0) -> [[String]] {
         let given = ["Oliver", "Amelia", "Jack", "Isla", "Harry", "Ava", "Noah", "Grace", "Yusuf", "Zofia"]

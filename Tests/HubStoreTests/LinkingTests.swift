@@ -48,7 +48,7 @@ extension StoreTests {
             var f = try BatchFactory()
             let police = try f.batch("police", rows: BatchFactory.rows(120))
             let health = try f.batch("health", rows: BatchFactory.rows(120, first: 40))
-            for agency in ["police", "health"] { try await store.registerAgency(name: agency, signingKey: f.signing[agency]!.publicKey) }
+            try await f.registerAgencies(in: store)
             _ = try await store.ingest(batchAt: police)
             _ = try await store.ingest(batchAt: health)
             _ = try await StoreLinker.link(store)
@@ -77,7 +77,7 @@ extension StoreTests {
             let health = try f.batch("health", rows: BatchFactory.rows(150, first: 50), name: "health1")
             let education = try f.batch("education", rows: BatchFactory.rows(80, first: 100))
             let health2 = try f.batch("health", rows: BatchFactory.rows(130, first: 90), name: "health2")
-            for agency in ["police", "health", "education"] { try await store.registerAgency(name: agency, signingKey: f.signing[agency]!.publicKey) }
+            try await f.registerAgencies(in: store)
             _ = try await store.ingest(batchAt: police)
             _ = try await store.ingest(batchAt: health)
 
@@ -120,7 +120,7 @@ extension StoreTests {
             let police = try f.batch("police", rows: BatchFactory.rows(150))
             let health = try f.batch("health", rows: BatchFactory.rows(150, first: 50))
             let education = try f.batch("education", rows: BatchFactory.rows(80, first: 100))
-            for agency in ["police", "health", "education"] { try await store.registerAgency(name: agency, signingKey: f.signing[agency]!.publicKey) }
+            try await f.registerAgencies(in: store)
             _ = try await store.ingest(batchAt: police)
             _ = try await store.ingest(batchAt: health)
             _ = try await StoreLinker.link(store)
@@ -170,7 +170,7 @@ extension StoreTests {
             let police = try f.batch("police", rows: twice)
             let health = try f.batch("health", rows: BatchFactory.rows(60, first: 20))
             let education = try f.batch("education", rows: BatchFactory.rows(30, first: 30))
-            for agency in ["police", "health", "education"] { try await store.registerAgency(name: agency, signingKey: f.signing[agency]!.publicKey) }
+            try await f.registerAgencies(in: store)
             _ = try await store.ingest(batchAt: police)
             _ = try await store.ingest(batchAt: health)
             _ = try await StoreLinker.link(store)

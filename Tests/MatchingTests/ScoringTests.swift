@@ -139,12 +139,16 @@ struct ScoringTests {
     func transposedNames() throws {
         let a = try Self.withMiddle(["1", "Wei", "", "Zhang", "12/03/2012"])
         let swapped = Comparator.compare(a, try Self.withMiddle(["2", "Zhang", "", "Wei", "12/03/2012"]))
-        #expect(swapped[.givenName] == Comparator.transposedLevel && swapped[.surname] == nil)
-        #expect(ComparedField.givenName.levels[Comparator.transposedLevel] == "given name and surname transposed")
+        #expect(swapped[.givenName] == Comparator.GivenLevel.transposed.rawValue && swapped[.surname] == nil)
+        #expect(ComparedField.givenName.levels[Comparator.GivenLevel.transposed.rawValue] == "given name and surname transposed")
+        #expect(Comparator.GivenLevel.allCases.count == ComparedField.givenName.levels.count)
+        #expect(ComparedField.givenName.levels[Comparator.GivenLevel.crossed.rawValue] == "one's given name is the other's surname")
+        #expect(ComparedField.givenName.levels[Comparator.GivenLevel.similar.rawValue] == "similar (Dice ≥ 0.8)")
+        #expect(ComparedField.givenName.levels[Comparator.GivenLevel.different.rawValue] == "different")
         // One name crossed over, the other different: the crossed level, the surname not compared again.
         let half = Comparator.compare(a, try Self.withMiddle(["2", "Zhang", "", "Li", "12/03/2012"]))
-        #expect(half[.givenName] == Comparator.crossedLevel && half[.surname] == nil)
-        #expect(Comparator.compare(try Self.withMiddle(["2", "Li", "", "Wei", "12/03/2012"]), a)[.givenName] == Comparator.crossedLevel)
+        #expect(half[.givenName] == Comparator.GivenLevel.crossed.rawValue && half[.surname] == nil)
+        #expect(Comparator.compare(try Self.withMiddle(["2", "Li", "", "Wei", "12/03/2012"]), a)[.givenName] == Comparator.GivenLevel.crossed.rawValue)
         // Different given names with one surname are not crossed, even where a given name is that surname.
         let kelly = try Self.withMiddle(["1", "Kelly", "", "Kelly", "12/03/2012"])
         let sister = Comparator.compare(kelly, try Self.withMiddle(["2", "Anne", "", "Kelly", "12/03/2012"]))

@@ -7,13 +7,7 @@ enum CanonicalRecordDecoder {
     /// Names that occur in lines, interned so that decoding a name allocates nothing: by byte
     /// length, each with its bytes and its string.
     private static let namesByLength: [[([UInt8], String)]] = {
-        let tokens = [
-            TokenName.given, TokenName.givenCanonical, TokenName.givenPhonetic, TokenName.givenEdit, TokenName.middle, TokenName.middleInitial, TokenName.surname,
-            TokenName.surnamePart, TokenName.surnamePhonetic, TokenName.namesUnordered, TokenName.givenAsSurname, TokenName.dob, TokenName.dobSwapped, TokenName.dobYearMonth, TokenName.dobMonthDay, TokenName.dobEdit,
-            TokenName.sex, TokenName.postcode, TokenName.postcodeSector, TokenName.postcodeDistrict, TokenName.houseAndPostcode,
-            TokenName.nhs, TokenName.other, TokenName.otherEdit, TokenName.otherScheme, TokenName.blockSurnameYear, TokenName.blockGivenDistrict, TokenName.blockSurnameInitial,
-        ]
-        let all = Set(tokens + ["given", "surname", "address", "record"] + PayloadTier.allCases.map(\.rawValue))
+        let all = Set(TokenTable.names + FilterSet.names + PayloadTier.allCases.map(\.rawValue))
         var table = [[([UInt8], String)]](repeating: [], count: (all.map(\.utf8.count).max() ?? 0) + 1)
         for name in all.sorted() { table[name.utf8.count].append((Array(name.utf8), name)) }
         return table
