@@ -27,16 +27,18 @@ public struct QueryMatch: Sendable, Hashable {
 /// benchmark and for operators' metrics. Counts and durations only.
 public struct QueryProfile: Sendable {
     public var model = Duration.zero, keys = Duration.zero, blockLookup = Duration.zero, batches = Duration.zero
-    public var candidateRead = Duration.zero, scoring = Duration.zero, clusters = Duration.zero
-    public var blockKeys = 0, blockMembers = 0, candidates = 0, cacheHits = 0, returned = 0
+    public var candidateRead = Duration.zero, scoring = Duration.zero, returnedRead = Duration.zero, clusters = Duration.zero
+    /// `decoded`: candidates with no stored profile (or one of another layout), decoded from their lines.
+    public var blockKeys = 0, blockMembers = 0, candidates = 0, cacheHits = 0, decoded = 0, returned = 0
 
     public init() {}
 
     /// Adds `other`'s times and counts to these.
     public mutating func add(_ other: QueryProfile) {
         model += other.model; keys += other.keys; blockLookup += other.blockLookup; batches += other.batches
-        candidateRead += other.candidateRead; scoring += other.scoring; clusters += other.clusters
+        candidateRead += other.candidateRead; scoring += other.scoring; returnedRead += other.returnedRead; clusters += other.clusters
         blockKeys += other.blockKeys; blockMembers += other.blockMembers; candidates += other.candidates; cacheHits += other.cacheHits
+        decoded += other.decoded
         returned += other.returned
     }
 }
@@ -45,19 +47,24 @@ public struct QueryProfile: Sendable {
 /// persisted blocking index finds candidates, the stored model and term counts score them, exactly
 /// as an incremental link scores a new record.
 ///
+/// Candidates are compared through their stored comparison profiles (``ComparisonProfiles``, written
+/// by link runs), read from the profile table alone: a candidate's line (about 2 KB of JSON) is read
+/// and decoded only for the few records returned, or for a record no link has profiled yet.
+///
 /// Queries run in parallel. The model and term counts are decoded once per link run (they can be
-/// megabytes), and decoded candidate records are kept in a bounded cache: a stored record never
-/// changes (a new extract is a new batch), and the broad blocks that most candidates come from are
-/// met again (on the benchmark's random queries 17–18% of reads came from it; docs/benchmarks.md).
+/// megabytes), and candidates' profiles are kept in a bounded cache: a stored record never changes
+/// (a new extract is a new batch), and the broad blocks that most candidates come from are met
+/// again (on the benchmark's random queries 17–18% of reads came from it; docs/benchmarks.md).
 public final class QueryMatcher: Sendable {
     private let store: any HubStore
     private let scorerCache = Mutex<(generation: Int, scorer: Scorer)?>(nil)
-    private let records: RecordCache
+    private let cache: ProfileCache
 
-    /// A matcher over `store`, keeping up to `cachedRecords` decoded records (about 2 KB each).
-    public init(store: any HubStore, cachedRecords: Int = 50_000) {
+    /// A matcher over `store`, keeping up to `cachedRecords` candidates' comparison profiles
+    /// (about 0.7 KB each).
+    public init(store: any HubStore, cachedRecords: Int = 100_000) {
         self.store = store
-        records = RecordCache(capacity: cachedRecords)
+        cache = ProfileCache(capacity: cachedRecords)
     }
 
     /// The linkage key id the store was last linked under (nil before the first link).
@@ -115,32 +122,52 @@ public final class QueryMatcher: Sendable {
         }
         let kept = shared.compactMap { configuration.keeps(sharedKeys: $0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
         mark(\.keys)
-        var (candidates, missing) = records.lookup(kept, batchOf: batchOf)
-        let hits = candidates.count
+        var (bytes, missing) = cache.lookup(kept, batchOf: batchOf)
+        let hits = bytes.count
+        var decoded = 0
         if !missing.isEmpty {
-            let read = try await wrap { () async throws(StoreError) in try await store.records(ids: missing) }
-            records.insert(read)
-            candidates += read
+            var read = try await wrap { () async throws(StoreError) in try await store.profileBytes(ids: missing) }
+            // A record no link has written a profile for (or one of another layout) is decoded
+            // from its line; the query path only reads, so the next link run stores it.
+            let unprofiled = missing.filter { read[$0].map(ComparisonProfiles.isStoredFormat) != true }
+            if !unprofiled.isEmpty {
+                let records = try await wrap { () async throws(StoreError) in try await store.records(ids: unprofiled) }
+                for r in records { read[r.id] = ComparisonProfiles.stored(r.record) }
+                decoded = records.count
+            }
+            let fresh = missing.compactMap { id in read[id].map { (id: id, batchID: batchOf[id]!, profile: $0) } }
+            cache.insert(fresh)
+            bytes += fresh
         }
         mark(\.candidateRead)
-        let profileOfQuery = ComparisonProfiles(query), profiles = ComparisonProfiles(candidates.map(\.record))
-        var scored: [(StoredRecord, Double, ComparisonVector)] = []
-        for (k, c) in candidates.enumerated() {
+        guard let profiles = ComparisonProfiles(stored: bytes.map(\.profile)) else {
+            throw .corruptState("a stored comparison profile does not decode: run `mashlink-hub link --full` to rewrite them")
+        }
+        let profileOfQuery = ComparisonProfiles(query), adjustments = scorer.adjustments([query])
+        var scored: [(id: Int64, score: Double, vector: ComparisonVector)] = []
+        for k in bytes.indices {
             let v = Comparator.compare(profileOfQuery, 0, profiles, k)
-            let score = scorer.score(query, c.record, v)
-            if model.band(score) != .nonMatch { scored.append((c, score, v)) }
+            let score = scorer.score(v, adjustments: adjustments, left: 0)
+            if model.band(score) != .nonMatch { scored.append((bytes[k].id, score, v)) }
         }
         mark(\.scoring)
-        let clusters = try await wrap { () async throws(StoreError) in try await store.clusterMembers(of: scored.map(\.0.id)) }
+        // Only what is returned is read whole: its reference, age band and payload tiers.
+        let returned = Dictionary(
+            try await wrap { () async throws(StoreError) in try await store.records(ids: scored.map(\.id)) }.map { ($0.id, $0) },
+            uniquingKeysWith: { a, _ in a })
+        mark(\.returnedRead)
+        let clusters = try await wrap { () async throws(StoreError) in try await store.clusterMembers(of: scored.map(\.id)) }
         mark(\.clusters)
         profile.blockKeys += passOf.count
         profile.blockMembers += lookup.members.count
-        profile.candidates += candidates.count
+        profile.candidates += bytes.count
         profile.cacheHits += hits
+        profile.decoded += decoded
         profile.returned += scored.count
         let clusterOf = Dictionary(clusters.map { ($0.recordID, $0.cluster) }, uniquingKeysWith: { a, _ in a })
-        return scored.map { c, score, v in
-            QueryMatch(
+        return try scored.map { (id, score, v) throws(HubLinkingError) in
+            guard let c = returned[id], c.batchID == batchOf[id] else { throw .corruptState("a matched record is no longer stored; try the query again") }
+            return QueryMatch(
                 recordID: c.id, batchID: c.batchID, agency: agencyOf[c.batchID] ?? "", reference: c.record.reference,
                 ageBand: c.record.ageBand, score: score, band: model.band(score), evidence: model.evidence(v),
                 cluster: clusterOf[c.id], tiers: Set(c.record.payload.keys))
@@ -152,31 +179,33 @@ public final class QueryMatcher: Sendable {
     }
 }
 
-/// Decoded stored records by store id, bounded: two generations of at most half the capacity each
-/// (a lookup in the older one moves the record to the newer; when the newer fills, the older is
-/// dropped), so the records in use stay and the memory is capped. A hit must name the batch the
-/// index gave for the id, so an id reused after a purge can never return another batch's record.
-final class RecordCache: Sendable {
+/// Candidates' stored comparison profiles by store id, bounded: two generations of at most half
+/// the capacity each (a lookup in the older one moves the entry to the newer; when the newer fills,
+/// the older is dropped), so the profiles in use stay and the memory is capped. A hit must name the
+/// batch the index gave for the id, so an id reused after a purge can never return another
+/// batch's profile.
+final class ProfileCache: Sendable {
+    typealias Entry = (id: Int64, batchID: String, profile: [UInt8])
     private struct Generations {
-        var young: [Int64: StoredRecord] = [:], old: [Int64: StoredRecord] = [:]
+        var young: [Int64: Entry] = [:], old: [Int64: Entry] = [:]
     }
     private let half: Int
     private let state = Mutex(Generations())
 
     init(capacity: Int) { half = max(0, capacity / 2) }
 
-    /// The cached records among `ids`, and the ids to read.
-    func lookup(_ ids: [Int64], batchOf: [Int64: String]) -> (found: [StoredRecord], missing: [Int64]) {
+    /// The cached profiles among `ids`, and the ids to read.
+    func lookup(_ ids: [Int64], batchOf: [Int64: String]) -> (found: [Entry], missing: [Int64]) {
         guard half > 0 else { return ([], ids) }
         return state.withLock { s in
-            var found: [StoredRecord] = [], missing: [Int64] = []
+            var found: [Entry] = [], missing: [Int64] = []
             found.reserveCapacity(ids.count)
             for id in ids {
-                if let r = s.young[id], r.batchID == batchOf[id] {
-                    found.append(r)
-                } else if let r = s.old[id], r.batchID == batchOf[id] {
-                    found.append(r)
-                    Self.put(r, into: &s, half: half)
+                if let e = s.young[id], e.batchID == batchOf[id] {
+                    found.append(e)
+                } else if let e = s.old[id], e.batchID == batchOf[id] {
+                    found.append(e)
+                    Self.put(e, into: &s, half: half)
                 } else {
                     missing.append(id)
                 }
@@ -186,17 +215,17 @@ final class RecordCache: Sendable {
     }
 
     /// Keeps `read`.
-    func insert(_ read: [StoredRecord]) {
+    func insert(_ read: [Entry]) {
         guard half > 0 else { return }
-        state.withLock { s in for r in read { Self.put(r, into: &s, half: half) } }
+        state.withLock { s in for e in read { Self.put(e, into: &s, half: half) } }
     }
 
-    private static func put(_ r: StoredRecord, into s: inout Generations, half: Int) {
+    private static func put(_ e: Entry, into s: inout Generations, half: Int) {
         if s.young.count >= half {
             s.old = s.young
             s.young = [:]
             s.young.reserveCapacity(half)
         }
-        s.young[r.id] = r
+        s.young[e.id] = e
     }
 }

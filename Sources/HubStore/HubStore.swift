@@ -56,6 +56,11 @@ public protocol HubStore: Sendable {
     /// comparison profile, without the record line (any order; unknown ids are left out).
     func profiles(ids: [Int64]) async throws(StoreError) -> [StoredProfile]
 
+    /// The stored comparison profiles of these records alone, by record id, reading only the
+    /// profile table (records without one are left out). A referral query, which takes each
+    /// candidate's batch from the blocking index, needs nothing else of most candidates.
+    func profileBytes(ids: [Int64]) async throws(StoreError) -> [Int64: [UInt8]]
+
     /// The indexed records of *current* batches under each of `keys`, leaving out every block that
     /// holds more than `maximumPerBatch` records of one batch (those are listed as oversized).
     func blockMembers(keys: [Int64], maximumPerBatch: Int) async throws(StoreError) -> BlockLookup

@@ -91,6 +91,18 @@ extension PostgresHubStore {
         }
     }
 
+    public func profileBytes(ids: [Int64]) async throws(StoreError) -> [Int64: [UInt8]] {
+        try await wrap {
+            var out: [Int64: [UInt8]] = [:]
+            out.reserveCapacity(ids.count)
+            for chunk in ids.sorted().chunks(of: 10_000) {
+                let rows = try await client.query("SELECT record_id, profile FROM record_profiles WHERE record_id = ANY(\(Array(chunk)))", logger: logger)
+                for try await (id, profile) in rows.decode((Int64, ByteBuffer).self) { out[id] = Array(profile.readableBytesView) }
+            }
+            return out
+        }
+    }
+
     public func blockMembers(keys: [Int64], maximumPerBatch: Int) async throws(StoreError) -> BlockLookup {
         let (rows, tags) = try await wrap {
             var tags: [Int64: String] = [:]

@@ -79,6 +79,20 @@ extension SQLiteHubStore {
         }
     }
 
+    public func profileBytes(ids: [Int64]) async throws(StoreError) -> [Int64: [UInt8]] {
+        try await read { db in
+            var out: [Int64: [UInt8]] = [:]
+            out.reserveCapacity(ids.count)
+            for chunk in ids.sorted().chunks(of: 500) {
+                let list = chunk.map(String.init).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT record_id, profile FROM record_profiles WHERE record_id IN (\(list))") {
+                    out[row[0]] = Array(row[1] as Data)
+                }
+            }
+            return out
+        }
+    }
+
     public func blockMembers(keys: [Int64], maximumPerBatch: Int) async throws(StoreError) -> BlockLookup {
         let (rows, tags) = try await read { db in
             let tags = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT tag, batch_id FROM batches WHERE status = 'current' AND tag IS NOT NULL").map {

@@ -128,7 +128,8 @@ public final class SQLiteHubStore: HubStore {
                 counts: try Row.fetchAll(db, sql: "SELECT b.batch_id, b.record_count, b.status, b.content_digest, (SELECT COUNT(*) FROM records r WHERE r.batch_id = b.batch_id), b.purged_at FROM batches b").map {
                     StoreInvariants.BatchCount(batchID: $0[0], declared: $0[1], status: $0[2], digest: $0[3], stored: $0[4], purged: ($0[5] as String?) != nil)
                 },
-                currentPerAgency: try Row.fetchAll(db, sql: "SELECT agency, COUNT(*) FROM batches WHERE status = 'current' GROUP BY agency").map { ($0[0] as String, $0[1] as Int) })
+                currentPerAgency: try Row.fetchAll(db, sql: "SELECT agency, COUNT(*) FROM batches WHERE status = 'current' GROUP BY agency").map { ($0[0] as String, $0[1] as Int) },
+                orphanIndexEntries: try Int.fetchOne(db, sql: "SELECT COUNT(*) " + StoreInvariants.orphanIndexEntries) ?? 0)
             problems += invariants
             return IntegrityReport(problems: problems, batches: batches, records: records)
         }
@@ -150,8 +151,12 @@ enum StoreInvariants {
         let purged: Bool
     }
 
-    static func check(counts: [BatchCount], currentPerAgency: [(String, Int)]) -> (Int, Int, [String]) {
+    /// Blocking-index entries whose record is not stored (the index has no foreign key: schema v6).
+    static let orphanIndexEntries = "FROM block_keys k WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = k.record_id)"
+
+    static func check(counts: [BatchCount], currentPerAgency: [(String, Int)], orphanIndexEntries: Int) -> (Int, Int, [String]) {
         var problems: [String] = []
+        if orphanIndexEntries > 0 { problems.append("\(orphanIndexEntries) blocking-index entries name a record that is not stored (run `mashlink-hub link --full` to rebuild the index)") }
         for c in counts {
             if c.purged {
                 if c.stored != 0 { problems.append("batch \(c.batchID) is purged but still holds \(c.stored) records") }

@@ -34,10 +34,10 @@ public struct ReferralWorkflow: Sendable {
     let clock: @Sendable () -> Date
 
     /// Makes the workflow. Without `releaseKey` everything works but releases, which are refused.
-    /// Referral matching keeps up to `cachedRecords` decoded records in memory (about 2 KB each).
+    /// Referral matching keeps up to `cachedRecords` candidates' comparison profiles in memory (about 0.7 KB each).
     public init(
         store: any HubStore, log: DisclosureLog, releaseKey: X25519.PrivateKey?, timescales: Timescales = .standard,
-        cachedRecords: Int = 50_000, clock: @escaping @Sendable () -> Date = Date.init
+        cachedRecords: Int = 100_000, clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.log = log

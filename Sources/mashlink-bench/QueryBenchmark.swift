@@ -21,7 +21,7 @@ struct QueryBenchmark: AsyncParsableCommand {
     @Option(help: "The hub's key folder: with it, whole referrals are raised too (they are logged).") var keys: String?
     @OptionGroup var subjects: ReferralQueryOptions
     @Option(help: "Queries.") var queries = 300
-    @Option(help: "Decoded records the matcher keeps in memory (0: none).") var cachedRecords = 50_000
+    @Option(help: "Candidates' comparison profiles the matcher keeps in memory (0: none).") var cachedRecords = 100_000
     @Option(help: "A batch file whose record lines are decoded on their own, to time the record decoder.") var decodeBatch: String?
 
     func run() async throws {
@@ -52,10 +52,10 @@ struct QueryBenchmark: AsyncParsableCommand {
         let n = Double(totals.count)
         func ms(_ d: Duration) -> String { String(format: "%.2f", ServiceBenchmark.seconds(d) / n * 1000) }
         print("mashlink query match \(totals.count) queries: \(Self.percentiles(totals))")
-        print("  mean per query (ms): model \(ms(profile.model)), keys \(ms(profile.keys)), block lookup \(ms(profile.blockLookup)), batches \(ms(profile.batches)), candidate read \(ms(profile.candidateRead)), scoring \(ms(profile.scoring)), clusters \(ms(profile.clusters))")
-        print(String(format: "  mean rows per query: %.1f block keys, %.1f block members, %.1f candidates (%.0f%% from the cache), %.2f returned",
+        print("  mean per query (ms): model \(ms(profile.model)), keys \(ms(profile.keys)), block lookup \(ms(profile.blockLookup)), batches \(ms(profile.batches)), candidate read \(ms(profile.candidateRead)), scoring \(ms(profile.scoring)), returned records read \(ms(profile.returnedRead)), clusters \(ms(profile.clusters))")
+        print(String(format: "  mean rows per query: %.1f block keys, %.1f block members, %.1f candidates (%.0f%% from the cache, %.1f decoded for want of a stored profile), %.2f returned",
                      Double(profile.blockKeys) / n, Double(profile.blockMembers) / n, Double(profile.candidates) / n,
-                     100 * Double(profile.cacheHits) / Double(max(1, profile.candidates)), Double(profile.returned) / n))
+                     100 * Double(profile.cacheHits) / Double(max(1, profile.candidates)), Double(profile.decoded) / n, Double(profile.returned) / n))
 
         candidates.sort()
         members.sort()

@@ -34,7 +34,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Serve without the release key: everything works but releases, which are refused.") var withoutReleaseKey = false
     @Option(help: "A file holding the bearer token a metrics scraper presents for /metrics (at least 32 characters, e.g. `openssl rand -hex 32`); operators' sessions work too.")
     var metricsTokenFile: String?
-    @Option(help: "Decoded records referral matching keeps in memory, about 2 KB each (0: none).") var queryCacheRecords = 50_000
+    @Option(help: "Candidates' comparison profiles referral matching keeps in memory, about 0.7 KB each (0: none).") var queryCacheRecords = 100_000
     @OptionGroup var passphrase: PassphraseOptions
 
     func validate() throws {

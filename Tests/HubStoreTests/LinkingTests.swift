@@ -42,9 +42,9 @@ extension StoreTests {
                 clusters: result.clusters.map { ($0.agency, $0.record, String($0.cluster)) })
         }
 
-        @Test("a referral query finds the same records with the decoded-record cache as without it, and a repeated query is served from it", arguments: Backends.all)
+        @Test("a referral query finds the same records with the profile cache as without it and with no stored profiles, and a repeated query is served from it", arguments: Backends.all)
         func queryCache(_ backend: StoreBackend) async throws {
-            let (store, _) = try await Backends.fresh(backend)
+            let (store, url) = try await Backends.fresh(backend)
             var f = try BatchFactory()
             let police = try f.batch("police", rows: BatchFactory.rows(120))
             let health = try f.batch("health", rows: BatchFactory.rows(120, first: 40))
@@ -55,7 +55,7 @@ extension StoreTests {
             let queries = try await store.records(inBatch: try #require(try await store.currentBatches().first { $0.agency == "police" }).batchID).prefix(60).map(\.record)
             let cached = QueryMatcher(store: store, cachedRecords: 1_000), uncached = QueryMatcher(store: store, cachedRecords: 0)
             var first = QueryProfile(), again = QueryProfile(), none = QueryProfile()
-            var found = 0
+            var found = 0, answers: [[QueryMatch]] = []
             for q in queries {
                 let a = try await cached.match(q, filterBits: 1024, profile: &first)
                 let b = try await cached.match(q, filterBits: 1024, profile: &again)
@@ -63,9 +63,21 @@ extension StoreTests {
                 #expect(a.map(\.recordID) == c.map(\.recordID) && b.map(\.recordID) == c.map(\.recordID))
                 #expect(a.map(\.score) == c.map(\.score))
                 found += c.count
+                answers.append(c)
             }
             #expect(found >= 60, "each query finds at least its own record")
             #expect(none.cacheHits == 0 && again.candidates > 0 && again.cacheHits == again.candidates)
+            #expect(none.decoded == 0, "every candidate was compared through its stored profile")
+            // With no stored profiles (a store linked before schema v5) candidates are decoded from
+            // their lines, and the answers are the same.
+            try await SchemaTamper.execute(url, "DELETE FROM record_profiles")
+            let unprofiled = QueryMatcher(store: store, cachedRecords: 0)
+            var decoded = QueryProfile()
+            for (q, c) in zip(queries, answers) {
+                let d = try await unprofiled.match(q, filterBits: 1024, profile: &decoded)
+                #expect(d == c)
+            }
+            #expect(decoded.candidates == none.candidates && decoded.decoded == decoded.candidates)
             await store.close()
         }
 

@@ -1,5 +1,6 @@
 import Disclosure
 import Foundation
+import GRDB
 import HubLinking
 import LinkCrypto
 import Testing
@@ -37,6 +38,59 @@ extension StoreTests {
             #expect(try await store.linkExport().clusters.count == 60 + 45)
             #expect(try await store.purgeSuperseded().batches.isEmpty, "nothing is purged twice")
             await store.close()
+        }
+
+        @Test("the blocking index has no foreign key to records (schema v6), and the integrity check counts entries whose record is not stored", arguments: Backends.all)
+        func orphanIndexEntries(_ backend: StoreBackend) async throws {
+            let (store, url) = try await Backends.fresh(backend)
+            var f = try BatchFactory()
+            let police = try f.batch("police", rows: BatchFactory.rows(40))
+            let health = try f.batch("health", rows: BatchFactory.rows(40, first: 10))
+            try await f.registerAgencies(in: store)
+            _ = try await store.ingest(batchAt: police)
+            _ = try await store.ingest(batchAt: health)
+            _ = try await StoreLinker.link(store)
+            #expect(try await store.check().isConsistent)
+            // Under schema v5 the foreign key refused this entry; the check now finds it.
+            try await SchemaTamper.execute(url, "INSERT INTO block_keys (key, tag, record_id) VALUES (7, 1, 987654321)")
+            let report = try await store.check()
+            #expect(report.problems.count == 1 && report.problems[0].hasPrefix("1 blocking-index entries name a record that is not stored"), "\(report.problems)")
+            try await SchemaTamper.execute(url, "DELETE FROM block_keys WHERE record_id = 987654321")
+            #expect(try await store.check().isConsistent)
+            await store.close()
+        }
+
+        @Test("a version 5 SQLite store migrates to version 6 with its blocking index intact")
+        func blockIndexMigration() async throws {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hubstore-v5-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let path = dir.appendingPathComponent("hub.db").path
+            let entries: [[Int64]] = [[-9, 1, 1], [3, 1, 2], [3, 1, 1], [Int64.max, 1, 2]]
+            do {
+                let db = try DatabaseQueue(path: path)
+                try await db.write { db in
+                    try db.execute(sql: Schema.versionTable)
+                    for step in Schema.migrations(for: .sqlite).prefix(5) { for sql in step { try db.execute(sql: sql) } }
+                    try db.execute(sql: "INSERT INTO mashlink_schema (version) VALUES (5)")
+                    try db.execute(sql: "INSERT INTO agencies VALUES ('police', 'k', 'pem', '2026-12-03T00:00:00Z')")
+                    try db.execute(sql: """
+                        INSERT INTO batches (batch_id, agency, content_digest, linkage_key_id, schema_digest, header, record_count, status, ingested_at, tag)
+                        VALUES ('b1', 'police', 'd1', 'lk', 'sd', '{}', 2, 'current', '2026-12-03T00:00:00Z', 1)
+                        """)
+                    try db.execute(sql: "INSERT INTO records (id, batch_id, reference, line) VALUES (1, 'b1', 'r1', x'00'), (2, 'b1', 'r2', x'00')")
+                    for e in entries { try db.execute(sql: "INSERT INTO block_keys VALUES (?, ?, ?)", arguments: [e[0], e[1], e[2]]) }
+                }
+                try db.close()
+            }
+            let store = try await SQLiteHubStore(path: path)
+            #expect(try await store.schemaVersion() == 6 && Schema.currentVersion == 6)
+            let members = try await store.blockMembers(keys: [-9, 3, Int64.max], maximumPerBatch: 10).members
+            #expect(Set(members.map { [$0.key, $0.recordID] }) == Set(entries.map { [$0[0], $0[2]] }))
+            #expect(try await store.check().isConsistent)
+            await store.close()
+            let db = try DatabaseQueue(path: path)
+            let foreignKeys = try db.read { try Row.fetchAll($0, sql: "PRAGMA foreign_key_list(block_keys)") }
+            #expect(foreignKeys.isEmpty)
         }
 
         @Test("a backup is a checked snapshot; restore refuses to overwrite without --replace, refuses a damaged file, and brings the store back")
