@@ -193,7 +193,7 @@ public final class PostgresHubStore: HubStore {
             let perAgency = try await client.query("SELECT agency, COUNT(*)::BIGINT FROM batches WHERE status = 'current' GROUP BY agency", logger: logger)
             for try await row in perAgency.decode((String, Int).self) { current.append(row) }
             var orphans = 0
-            for try await n in try await client.query("SELECT COUNT(*)::BIGINT \(unescaped: StoreInvariants.orphanIndexEntries)", logger: logger).decode(Int.self) { orphans = n }
+            for try await n in try await client.query("SELECT COUNT(*)::BIGINT \(unescaped: StoreInvariants.orphanIndexEntriesClause)", logger: logger).decode(Int.self) { orphans = n }
             let (batches, records, problems) = StoreInvariants.check(counts: counts, currentPerAgency: current, orphanIndexEntries: orphans)
             return IntegrityReport(problems: problems, batches: batches, records: records)
         }

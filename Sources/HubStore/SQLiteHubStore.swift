@@ -129,7 +129,7 @@ public final class SQLiteHubStore: HubStore {
                     StoreInvariants.BatchCount(batchID: $0[0], declared: $0[1], status: $0[2], digest: $0[3], stored: $0[4], purged: ($0[5] as String?) != nil)
                 },
                 currentPerAgency: try Row.fetchAll(db, sql: "SELECT agency, COUNT(*) FROM batches WHERE status = 'current' GROUP BY agency").map { ($0[0] as String, $0[1] as Int) },
-                orphanIndexEntries: try Int.fetchOne(db, sql: "SELECT COUNT(*) " + StoreInvariants.orphanIndexEntries) ?? 0)
+                orphanIndexEntries: try Int.fetchOne(db, sql: "SELECT COUNT(*) " + StoreInvariants.orphanIndexEntriesClause) ?? 0)
             problems += invariants
             return IntegrityReport(problems: problems, batches: batches, records: records)
         }
@@ -151,8 +151,9 @@ enum StoreInvariants {
         let purged: Bool
     }
 
-    /// Blocking-index entries whose record is not stored (the index has no foreign key: schema v6).
-    static let orphanIndexEntries = "FROM block_keys k WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = k.record_id)"
+    /// The FROM and WHERE clauses of a count of blocking-index entries whose record is not stored
+    /// (the index has no foreign key since schema v6).
+    static let orphanIndexEntriesClause = "FROM block_keys k WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = k.record_id)"
 
     static func check(counts: [BatchCount], currentPerAgency: [(String, Int)], orphanIndexEntries: Int) -> (Int, Int, [String]) {
         var problems: [String] = []

@@ -12,6 +12,20 @@ enum Backends {
     static let postgresURL = ProcessInfo.processInfo.environment["MASHLINK_TEST_POSTGRES_URL"]
     static var all: [StoreBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
 
+    /// A fresh store on `backend` holding a police batch of `police` invented people and a health
+    /// batch of `health` starting at person `healthFirst` (so the two overlap), linked in full.
+    static func linked(_ backend: StoreBackend, police: Int, health: Int, healthFirst: Int) async throws -> (store: any HubStore, url: String) {
+        let (store, url) = try await fresh(backend)
+        var f = try BatchFactory()
+        let p = try f.batch("police", rows: BatchFactory.rows(police))
+        let h = try f.batch("health", rows: BatchFactory.rows(health, first: healthFirst))
+        try await f.registerAgencies(in: store)
+        _ = try await store.ingest(batchAt: p)
+        _ = try await store.ingest(batchAt: h)
+        _ = try await StoreLinker.link(store)
+        return (store, url)
+    }
+
     /// A fresh, empty store on `backend`. PostgreSQL tests share one database, so they run one at a
     /// time (the suite is serialised) and each starts by dropping mashlink's tables.
     static func fresh(_ backend: StoreBackend) async throws -> (store: any HubStore, url: String) {

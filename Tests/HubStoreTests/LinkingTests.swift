@@ -44,14 +44,7 @@ extension StoreTests {
 
         @Test("a referral query finds the same records with the profile cache as without it and with no stored profiles, and a repeated query is served from it", arguments: Backends.all)
         func queryCache(_ backend: StoreBackend) async throws {
-            let (store, url) = try await Backends.fresh(backend)
-            var f = try BatchFactory()
-            let police = try f.batch("police", rows: BatchFactory.rows(120))
-            let health = try f.batch("health", rows: BatchFactory.rows(120, first: 40))
-            try await f.registerAgencies(in: store)
-            _ = try await store.ingest(batchAt: police)
-            _ = try await store.ingest(batchAt: health)
-            _ = try await StoreLinker.link(store)
+            let (store, url) = try await Backends.linked(backend, police: 120, health: 120, healthFirst: 40)
             let queries = try await store.records(inBatch: try #require(try await store.currentBatches().first { $0.agency == "police" }).batchID).prefix(60).map(\.record)
             let cached = QueryMatcher(store: store, cachedRecords: 1_000), uncached = QueryMatcher(store: store, cachedRecords: 0)
             var first = QueryProfile(), again = QueryProfile(), none = QueryProfile()

@@ -42,14 +42,7 @@ extension StoreTests {
 
         @Test("the blocking index has no foreign key to records (schema v6), and the integrity check counts entries whose record is not stored", arguments: Backends.all)
         func orphanIndexEntries(_ backend: StoreBackend) async throws {
-            let (store, url) = try await Backends.fresh(backend)
-            var f = try BatchFactory()
-            let police = try f.batch("police", rows: BatchFactory.rows(40))
-            let health = try f.batch("health", rows: BatchFactory.rows(40, first: 10))
-            try await f.registerAgencies(in: store)
-            _ = try await store.ingest(batchAt: police)
-            _ = try await store.ingest(batchAt: health)
-            _ = try await StoreLinker.link(store)
+            let (store, url) = try await Backends.linked(backend, police: 40, health: 40, healthFirst: 10)
             #expect(try await store.check().isConsistent)
             // Under schema v5 the foreign key refused this entry; the check now finds it.
             try await SchemaTamper.execute(url, "INSERT INTO block_keys (key, tag, record_id) VALUES (7, 1, 987654321)")
