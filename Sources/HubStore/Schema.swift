@@ -46,7 +46,8 @@ enum Schema {
     /// memory map). Entries are written only by link runs, for records they read from the store,
     /// and deleted with their batch's records (`purge`), and `mashlink-hub check` counts entries
     /// whose record is missing, so the invariant is still checked, once, instead of 45 million times.
-    /// SQLite cannot drop a constraint, so the table is copied (a minute or two at a million records).
+    /// SQLite cannot drop a constraint, so the table is copied (on the million-record benchmark store
+    /// the migration and a `check` took 138 s together, most of it the check: docs/store.md).
     private static func blockIndexMigration(for backend: StoreBackend) -> [String] {
         backend == .sqlite
             ? [

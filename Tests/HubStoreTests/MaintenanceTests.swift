@@ -53,7 +53,7 @@ extension StoreTests {
             await store.close()
         }
 
-        @Test("a version 5 SQLite store migrates to version 6 with its blocking index intact")
+        @Test("a version 5 SQLite store migrates through version 6 with its blocking index intact and without its foreign key")
         func blockIndexMigration() async throws {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hubstore-v5-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -76,7 +76,7 @@ extension StoreTests {
                 try db.close()
             }
             let store = try await SQLiteHubStore(path: path)
-            #expect(try await store.schemaVersion() == 6 && Schema.currentVersion == 6)
+            #expect(try await store.schemaVersion() == Schema.currentVersion && Schema.currentVersion >= 6)
             let members = try await store.blockMembers(keys: [-9, 3, Int64.max], maximumPerBatch: 10).members
             #expect(Set(members.map { [$0.key, $0.recordID] }) == Set(entries.map { [$0[0], $0[2]] }))
             #expect(try await store.check().isConsistent)
