@@ -14,11 +14,15 @@ public struct LinkOptions: Sendable {
     public var withinAgency: Bool
     /// Worker threads (nil: every core).
     public var threads: Int?
+    /// Blocking passes and rules. Full and incremental runs, and referral queries
+    /// (``QueryMatcher``), must use the same, or an incremental link finds other pairs than a full one.
+    public var blocking: BlockingConfiguration
 
     /// Options; the defaults are the offline linker's.
     public init(
         model: MatchModel? = nil, matchThreshold: Double? = nil, possibleThreshold: Double? = nil,
-        termFrequencyAdjustment: Bool = true, withinAgency: Bool = true, threads: Int? = nil
+        termFrequencyAdjustment: Bool = true, withinAgency: Bool = true, threads: Int? = nil,
+        blocking: BlockingConfiguration = .standard
     ) {
         self.model = model
         self.matchThreshold = matchThreshold
@@ -26,6 +30,7 @@ public struct LinkOptions: Sendable {
         self.termFrequencyAdjustment = termFrequencyAdjustment
         self.withinAgency = withinAgency
         self.threads = threads
+        self.blocking = blocking
     }
 }
 

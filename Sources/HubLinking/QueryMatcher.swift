@@ -59,12 +59,15 @@ public final class QueryMatcher: Sendable {
     private let store: any HubStore
     private let scorerCache = Mutex<(generation: Int, scorer: Scorer)?>(nil)
     private let cache: ProfileCache
+    private let blocking: BlockingConfiguration
 
     /// A matcher over `store`, keeping up to `cachedRecords` candidates' comparison profiles
-    /// (about 0.7 KB each).
-    public init(store: any HubStore, cachedRecords: Int = 100_000) {
+    /// (about 0.7 KB each). `blocking` must be the configuration the store's link runs use
+    /// (``LinkOptions/blocking``).
+    public init(store: any HubStore, cachedRecords: Int = 100_000, blocking: BlockingConfiguration = .standard) {
         self.store = store
         cache = ProfileCache(capacity: cachedRecords)
+        self.blocking = blocking
     }
 
     /// The linkage key id the store was last linked under (nil before the first link).
@@ -102,7 +105,7 @@ public final class QueryMatcher: Sendable {
         let scorer = try await scorer()
         mark(\.model)
         let model = scorer.model
-        let blocker = Blocker(filterBits: filterBits)
+        let blocker = Blocker(configuration: blocking, filterBits: filterBits)
         let configuration = blocker.configuration
         var passOf: [Int64: String] = [:]
         for k in Set(blocker.keys(of: query)) { passOf[k.storageKey] = k.passFamily }
@@ -114,13 +117,14 @@ public final class QueryMatcher: Sendable {
         let current = try await wrap { () async throws(StoreError) in try await store.currentBatches() }
         mark(\.batches)
         let agencyOf = Dictionary(uniqueKeysWithValues: current.map { ($0.batchID, $0.agency) })
-        var shared: [Int64: Int] = [:], sufficient = Set<Int64>(), batchOf: [Int64: String] = [:]
+        let blockSizes = lookup.blockSizes()
+        var shared: [Int64: SharedKeys] = [:], sufficient = Set<Int64>(), batchOf: [Int64: String] = [:]
         for m in lookup.members where agencyOf[m.batchID] != nil {
-            shared[m.recordID, default: 0] += 1
+            shared[m.recordID, default: SharedKeys()].add(narrow: !configuration.isBroad(left: 1, right: blockSizes[m.block, default: 0]))
             batchOf[m.recordID] = m.batchID
             if let pass = passOf[m.key], configuration.sufficientPasses.contains(pass) { sufficient.insert(m.recordID) }
         }
-        let kept = shared.compactMap { configuration.keeps(sharedKeys: $0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
+        let kept = shared.compactMap { configuration.keeps($0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
         mark(\.keys)
         var (bytes, missing) = cache.lookup(kept, batchOf: batchOf)
         let hits = bytes.count

@@ -48,7 +48,7 @@ public enum StoreLinker {
             idsInOrder.append(records.map(\.id))
         }
         clock.lap("reading")
-        let blocker = Blocker(filterBits: current[0].header.bloom.bits)
+        let blocker = Blocker(configuration: options.blocking, filterBits: current[0].header.bloom.bits)
         let result = Linker.link(
             agencies, blocker: blocker, model: options.model, matchThreshold: options.matchThreshold,
             possibleThreshold: options.possibleThreshold, termFrequencyAdjustment: options.termFrequencyAdjustment,
@@ -98,7 +98,7 @@ public enum StoreLinker {
         if let t = options.possibleThreshold { model.possibleThreshold = t }
         let frequencies = options.termFrequencyAdjustment ? try TermCountsCoding.decode(state.termCounts) : nil
         let scorer = Scorer(model: model, termFrequencies: frequencies)
-        let blocker = Blocker(filterBits: batch.header.bloom.bits)
+        let blocker = Blocker(configuration: options.blocking, filterBits: batch.header.bloom.bits)
         let cap = blocker.configuration.maximumBlockSize
         let agencyOfBatch = Dictionary(uniqueKeysWithValues: current.map { ($0.batchID, $0.agency) })
 
@@ -129,17 +129,19 @@ public enum StoreLinker {
         let others = current.filter { $0.agency != batch.agency }
         let members = lookup.members.filter { $0.batchID != batch.batchID && agencyOfBatch[$0.batchID] != nil }
         let configuration = blocker.configuration
-        var shared: [StoredPair: Int] = [:], sufficient = Set<StoredPair>()
+        let blockSizes = lookup.blockSizes()
+        var shared: [StoredPair: SharedKeys] = [:], sufficient = Set<StoredPair>()
         for m in members {
             guard let lefts = newSide[m.key] else { continue }
             let alone = passOf[m.key].map { configuration.sufficientPasses.contains($0) } ?? false
+            let narrow = !configuration.isBroad(left: lefts.count, right: blockSizes[m.block, default: 0])
             for i in lefts {
                 let pair = StoredPair(new: i, stored: m.recordID)
-                shared[pair, default: 0] += 1
+                shared[pair, default: SharedKeys()].add(narrow: narrow)
                 if alone { sufficient.insert(pair) }
             }
         }
-        let keptPairs = shared.compactMap { configuration.keeps(sharedKeys: $0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
+        let keptPairs = shared.compactMap { configuration.keeps($0.value, sufficient: sufficient.contains($0.key)) ? $0.key : nil }
         clock.lap("pairing")
         let (otherProfiles, otherIDs, newProfileRows) = try await candidateProfiles(
             store, ids: Array(Set(keptPairs.map(\.stored))), others: others)

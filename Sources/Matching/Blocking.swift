@@ -26,6 +26,13 @@ public struct BlockingConfiguration: Sendable, Hashable {
     public var minimumSharedKeys: Int
     /// Passes whose key alone makes a candidate (an identifier such as the NHS number).
     public var sufficientPasses: Set<String>
+    /// A block holding more records than this on either side is *broad*: a pair that meets only in
+    /// broad blocks becomes a candidate only if it shares at least two keys (or one of a
+    /// ``sufficientPasses`` pass). Meta-blocking weighted by block size (Papadakis et al.'s ECBS
+    /// weights the same way): meeting among 300 namesakes of one common surname and initial is
+    /// weaker evidence, and costs 300 comparisons, where meeting in a block of three is neither.
+    /// `Int.max` turns it off.
+    public var broadBlockSize: Int
 
     /// The default passes: full date of birth (and its swap), NHS number, any other identifier the
     /// agencies share, house number with postcode, the three composite keys, and the unordered pair
@@ -41,7 +48,7 @@ public struct BlockingConfiguration: Sendable, Hashable {
     /// Makes a configuration; by default one shared key makes a candidate.
     public init(
         tokenPasses: [String], lshBands: Int, lshBitsPerBand: Int, maximumBlockSize: Int, minimumSharedKeys: Int = 1,
-        sufficientPasses: Set<String> = []
+        sufficientPasses: Set<String> = [], broadBlockSize: Int = .max
     ) {
         self.tokenPasses = tokenPasses
         self.lshBands = lshBands
@@ -49,12 +56,43 @@ public struct BlockingConfiguration: Sendable, Hashable {
         self.maximumBlockSize = maximumBlockSize
         self.minimumSharedKeys = minimumSharedKeys
         self.sufficientPasses = sufficientPasses
+        self.broadBlockSize = broadBlockSize
     }
 
-    /// True when a pair sharing `sharedKeys` keys (`sufficient`: one of them from a sufficient pass)
-    /// is a candidate. The one rule, for the blocker here and the hub's persisted index.
-    public func keeps(sharedKeys: Int, sufficient: Bool) -> Bool { sharedKeys >= minimumSharedKeys || sufficient }
+    /// True when a pair sharing `sharedKeys` keys, `narrowKeys` of them in blocks no larger than
+    /// ``broadBlockSize`` (`sufficient`: one of them from a sufficient pass), is a candidate. The
+    /// one rule, for the blocker here and the hub's persisted index.
+    public func keeps(sharedKeys: Int, narrowKeys: Int, sufficient: Bool) -> Bool {
+        sufficient || (sharedKeys >= minimumSharedKeys && (narrowKeys > 0 || sharedKeys >= 2))
+    }
 
+    /// As ``keeps(sharedKeys:narrowKeys:sufficient:)``, for keys counted one at a time.
+    public func keeps(_ shared: SharedKeys, sufficient: Bool) -> Bool {
+        keeps(sharedKeys: shared.total, narrowKeys: shared.narrow, sufficient: sufficient)
+    }
+
+    /// True when a block of `left` records on one side and `right` on the other is broad.
+    @inline(__always)
+    public func isBroad(left: Int, right: Int) -> Bool { left > broadBlockSize || right > broadBlockSize }
+
+}
+
+/// The blocking keys two records share, counted as they are met: all of them, and those in blocks
+/// that are not broad (``BlockingConfiguration/broadBlockSize``).
+public struct SharedKeys: Sendable, Hashable {
+    /// Keys shared.
+    public private(set) var total = 0
+    /// Keys shared in blocks no larger than the broad size.
+    public private(set) var narrow = 0
+
+    /// No key yet.
+    public init() {}
+
+    /// Counts one more shared key, from a narrow block or a broad one.
+    public mutating func add(narrow isNarrow: Bool) {
+        total += 1
+        if isNarrow { narrow += 1 }
+    }
 }
 
 /// A candidate pair: an index into the left set and one into the right set.
@@ -214,7 +252,7 @@ public struct Blocker: Sendable {
     /// oversized block is counted by the range holding its first left record, so the ranges' counts
     /// add up to the whole task's.
     public func candidates(left: KeyedRecords, right: KeyedRecords, leftRecords: Range<Int>? = nil) -> BlockingResult {
-        var pairs: [UInt64] = [], sufficient: [UInt64] = []
+        var pairs: [UInt64] = [], broad: [UInt64] = [], sufficient: [UInt64] = []
         var oversized: [String: Int] = [:]
         let l = left.entries, r = right.entries
         let range = leftRecords.map { UInt32(clamping: $0.lowerBound)..<UInt32(clamping: $0.upperBound) } ?? 0..<UInt32.max
@@ -225,15 +263,16 @@ public struct Blocker: Sendable {
                 return
             }
             let alone = spaceSufficient[Int(first.space)]
+            let isBroad = configuration.isBroad(left: lefts.count, right: rights.count)
             for x in lefts where range.contains(l[x].record) {
                 for y in rights {
                     let pair = UInt64(l[x].record) << 32 | UInt64(r[y].record)
-                    pairs.append(pair)
+                    if isBroad { broad.append(pair) } else { pairs.append(pair) }
                     if alone { sufficient.append(pair) }
                 }
             }
         }
-        return result(&pairs, sufficient: sufficient, oversized: oversized)
+        return result(narrow: &pairs, broad: &broad, sufficient: sufficient, oversized: oversized)
     }
 
     /// How many pairs, duplicates included, blocking `left` against `right` (or, with `right` nil,
@@ -292,7 +331,7 @@ public struct Blocker: Sendable {
     /// left record is in `leftRecords` (every record by default; see
     /// ``candidates(left:right:leftRecords:)`` for why a task is split).
     public func candidates(within keyed: KeyedRecords, leftRecords: Range<Int>? = nil) -> BlockingResult {
-        var pairs: [UInt64] = [], sufficient: [UInt64] = []
+        var pairs: [UInt64] = [], broad: [UInt64] = [], sufficient: [UInt64] = []
         var oversized: [String: Int] = [:]
         let e = keyed.entries
         let range = leftRecords.map { UInt32(clamping: $0.lowerBound)..<UInt32(clamping: $0.upperBound) } ?? 0..<UInt32.max
@@ -304,32 +343,39 @@ public struct Blocker: Sendable {
                 return
             }
             let alone = spaceSufficient[Int(first.space)]
+            let isBroad = configuration.isBroad(left: block.count, right: block.count)
             // Entries of one key are sorted by record, so each pair comes out with left < right.
             for x in block where range.contains(e[x].record) {
                 for y in (x + 1)..<block.upperBound {
                     let pair = UInt64(e[x].record) << 32 | UInt64(e[y].record)
-                    pairs.append(pair)
+                    if isBroad { broad.append(pair) } else { pairs.append(pair) }
                     if alone { sufficient.append(pair) }
                 }
             }
         }
-        return result(&pairs, sufficient: sufficient, oversized: oversized)
+        return result(narrow: &pairs, broad: &broad, sufficient: sufficient, oversized: oversized)
     }
 
-    /// The kept pairs, sorted: each pair's shared-key count is the length of its run once sorted.
-    /// `pairs` is sorted in place (a copy would double the largest array blocking holds).
-    private func result(_ pairs: inout [UInt64], sufficient: [UInt64], oversized: [String: Int]) -> BlockingResult {
-        pairs.sort()
+    /// The kept pairs, sorted: a pair's shared keys in narrow and in broad blocks are the lengths
+    /// of its runs in the two sorted arrays, walked together. Both are sorted in place (a copy would
+    /// double the largest arrays blocking holds).
+    private func result(
+        narrow: inout [UInt64], broad: inout [UInt64], sufficient: [UInt64], oversized: [String: Int]
+    ) -> BlockingResult {
+        narrow.sort()
+        broad.sort()
         let sufficientSet = Set(sufficient)
         var kept: [CandidatePair] = []
-        var i = 0
-        while i < pairs.count {
-            var end = i + 1
-            while end < pairs.count && pairs[end] == pairs[i] { end += 1 }
-            if configuration.keeps(sharedKeys: end - i, sufficient: !sufficientSet.isEmpty && sufficientSet.contains(pairs[i])) {
-                kept.append(CandidatePair(left: Int(pairs[i] >> 32), right: Int(pairs[i] & 0xffff_ffff)))
+        var i = 0, j = 0
+        while i < narrow.count || j < broad.count {
+            let pair = j == broad.count || (i < narrow.count && narrow[i] <= broad[j]) ? narrow[i] : broad[j]
+            var narrowKeys = 0, broadKeys = 0
+            while i < narrow.count && narrow[i] == pair { i += 1; narrowKeys += 1 }
+            while j < broad.count && broad[j] == pair { j += 1; broadKeys += 1 }
+            let alone = !sufficientSet.isEmpty && sufficientSet.contains(pair)
+            if configuration.keeps(sharedKeys: narrowKeys + broadKeys, narrowKeys: narrowKeys, sufficient: alone) {
+                kept.append(CandidatePair(left: Int(pair >> 32), right: Int(pair & 0xffff_ffff)))
             }
-            i = end
         }
         return BlockingResult(pairs: kept, oversizedBlocks: oversized)
     }

@@ -16,6 +16,7 @@ struct AgenciesBenchmark: ParsableCommand {
     @Option(help: "Folder with AGENCY.csv, AGENCY.schema.json and truth.csv (agency,record,person).") var data: String
     @Option(help: "Print the comparison levels of up to this many missed and false pairs (synthetic data only).") var explain = 0
     @Option(help: "Worker threads (default: every core).") var threads: Int?
+    @Option(help: "Blocks larger than this are broad: a pair meeting only in them needs two shared keys (0: the standard setting).") var broadBlockSize = 0
     @Option(help: "Derive the demo linkage key from this number, so runs can be compared (0: a fresh random key each run; blocking and hash collisions depend on the key).") var keySeed: UInt8 = 1
 
     func run() throws {
@@ -49,7 +50,9 @@ struct AgenciesBenchmark: ParsableCommand {
         func who(_ agency: String, _ reference: String) -> String? { idOf[agency + "/" + reference].flatMap { person[agency + "/" + $0] } }
 
         start = ContinuousClock.now
-        let result = Linker.link(agencies, threads: threads)
+        var blocking = BlockingConfiguration.standard
+        if broadBlockSize > 0 { blocking.broadBlockSize = broadBlockSize }
+        let result = Linker.link(agencies, blocker: Blocker(configuration: blocking), threads: threads)
         print("mashlink agencies_link_seconds \(formatted(seconds(since: start))) s (" + result.statistics.stageSeconds.map { "\($0.stage) \(formatted($0.seconds))" }.joined(separator: ", ") + ")")
         print("mashlink agencies_peak_rss \(formatted(peakRSSMegabytes())) MB")
         print("mashlink agencies_candidate_pairs \(result.statistics.candidatePairs)")

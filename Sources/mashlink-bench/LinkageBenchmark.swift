@@ -19,6 +19,7 @@ struct LinkageBenchmark: ParsableCommand {
     @Option(help: "Leave this column out of the schema (e.g. soc_sec_id).") var drop: [String] = []
     @Option(help: "LSH bands (0 = off).") var bands = BlockingConfiguration.standard.lshBands
     @Option(help: "LSH bits per band.") var bits = BlockingConfiguration.standard.lshBitsPerBand
+    @Option(help: "Blocks larger than this are broad: a pair meeting only in them needs two shared keys (0: the standard setting).") var broadBlockSize = 0
     @Flag(help: "Score without term-frequency adjustment.") var noTermFrequencies = false
     @Option(help: "Print the comparison levels of up to this many missed and false pairs (public test data only).") var explain = 0
     @Option(help: "Derive the demo linkage key from this number, so runs can be compared (0: a fresh random key each run; blocking and hash collisions depend on the key).") var keySeed: UInt8 = 0
@@ -41,6 +42,7 @@ struct LinkageBenchmark: ParsableCommand {
         var config = BlockingConfiguration.standard
         config.lshBands = bands
         config.lshBitsPerBand = bits
+        if broadBlockSize > 0 { config.broadBlockSize = broadBlockSize }
         let blocker = Blocker(configuration: config, filterBits: s.bloom.bits)
         let blocking = dedup ? blocker.candidates(within: l) : blocker.candidates(left: l, right: r)
         let bm = BlockingMetrics(result: blocking, truePairs: truth, leftCount: l.count, rightCount: dedup ? (l.count - 1) / 2 : r.count)

@@ -28,7 +28,7 @@ extension StoreTests {
         }
 
         /// What a full link of the store's current batches finds with the stored model and term counts.
-        static func expected(_ store: any HubStore) async throws -> Outcome {
+        static func expected(_ store: any HubStore, blocking: BlockingConfiguration = .standard) async throws -> Outcome {
             let state = try #require(try await store.linkingState())
             let model = try JSONDecoder().decode(MatchModel.self, from: Data(state.model))
             let counts = try StoreLinker.termFrequencies(fromStored: state.termCounts)
@@ -36,7 +36,7 @@ extension StoreTests {
             for batch in try await store.currentBatches() {
                 agencies.append(AgencyRecords(agency: batch.agency, records: try await store.records(inBatch: batch.batchID).map(\.record)))
             }
-            let result = Linker.link(agencies, model: model, termFrequencies: counts)
+            let result = Linker.link(agencies, blocker: Blocker(configuration: blocking), model: model, termFrequencies: counts)
             return Outcome(
                 links: result.links.map { ($0.leftAgency, $0.leftRecord, $0.rightAgency, $0.rightRecord, $0.band.rawValue) },
                 clusters: result.clusters.map { ($0.agency, $0.record, String($0.cluster)) })
@@ -74,8 +74,13 @@ extension StoreTests {
             await store.close()
         }
 
-        @Test("an incremental link finds what a full link with the same model finds, and superseded records stop matching", arguments: Backends.all)
-        func incrementalEqualsFull(_ backend: StoreBackend) async throws {
+        @Test(
+            "an incremental link finds what a full link with the same model finds, and superseded records stop matching (standard blocking, and with every block above two records broad)",
+            arguments: Backends.all, [Int.max, 2])
+        func incrementalEqualsFull(_ backend: StoreBackend, broadBlockSize: Int) async throws {
+            var blocking = BlockingConfiguration.standard
+            blocking.broadBlockSize = broadBlockSize
+            let options = LinkOptions(blocking: blocking)
             let (store, _) = try await Backends.fresh(backend)
             var f = try BatchFactory()
             let police = try f.batch("police", rows: BatchFactory.rows(150))
@@ -86,21 +91,29 @@ extension StoreTests {
             _ = try await store.ingest(batchAt: police)
             _ = try await store.ingest(batchAt: health)
 
-            let first = try await StoreLinker.link(store)
+            let first = try await StoreLinker.link(store, options: options)
             #expect(first.count == 1 && first[0].kind == .full && first[0].matches >= 90)
-            #expect(try await StoreLinker.link(store).isEmpty, "nothing new: nothing is linked again")
+            if broadBlockSize != .max {
+                // The rule must drop pairs here, or this case would test nothing.
+                let batches = try await store.currentBatches()
+                var sides: [[EncodedRecord]] = []
+                for b in batches { sides.append(try await store.records(inBatch: b.batchID).map(\.record)) }
+                let all = Blocker().candidates(left: sides[0], right: sides[1]).pairs.count
+                #expect(Blocker(configuration: blocking).candidates(left: sides[0], right: sides[1]).pairs.count < all)
+            }
+            #expect(try await StoreLinker.link(store, options: options).isEmpty, "nothing new: nothing is linked again")
 
             _ = try await store.ingest(batchAt: education)
-            let second = try await StoreLinker.link(store)
+            let second = try await StoreLinker.link(store, options: options)
             #expect(second.count == 1 && second[0].records == 80)
             if case .incremental(_, let agency) = second[0].kind { #expect(agency == "education") } else { Issue.record("not incremental") }
-            #expect(Outcome(try await store.linkExport()) == (try await Self.expected(store)))
+            #expect(Outcome(try await store.linkExport()) == (try await Self.expected(store, blocking: blocking)))
 
             _ = try await store.ingest(batchAt: health2)
-            let third = try await StoreLinker.link(store)
+            let third = try await StoreLinker.link(store, options: options)
             #expect(third.count == 1 && third[0].records == 130)
             let export = try await store.linkExport()
-            #expect(Outcome(export) == (try await Self.expected(store)))
+            #expect(Outcome(export) == (try await Self.expected(store, blocking: blocking)))
             // Nothing links or clusters a record of the superseded health batch any more.
             let currentHealth = Set(try await store.records(inBatch: try await store.currentBatches().first { $0.agency == "health" }!.batchID).map(\.record.reference))
             let healthRefs = export.links.flatMap { l in [l.leftAgency == "health" ? l.leftRecord : nil, l.rightAgency == "health" ? l.rightRecord : nil].compactMap { $0 } }
@@ -110,7 +123,8 @@ extension StoreTests {
 
             // A full re-link agrees with where the incremental runs left the store.
             let state = try await store.linkingState()
-            let relinked = try await StoreLinker.link(store, full: true, options: LinkOptions(model: try JSONDecoder().decode(MatchModel.self, from: Data(state!.model))))
+            let relinked = try await StoreLinker.link(
+                store, full: true, options: LinkOptions(model: try JSONDecoder().decode(MatchModel.self, from: Data(state!.model)), blocking: blocking))
             #expect(relinked.count == 1 && relinked[0].kind == .full)
             // Term counts are refreshed from the current records; every current record still has a person.
             #expect(try await store.linkExport().clusters.count == 150 + 80 + 130)

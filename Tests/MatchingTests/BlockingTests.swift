@@ -196,4 +196,40 @@ struct SharedKeyBlockingTests {
         #expect(two.candidates(within: left + right).pairs == [CandidatePair(left: 0, right: 3), CandidatePair(left: 2, right: 4)])
         #expect(BlockingConfiguration.standard.minimumSharedKeys == 1, "the default keeps every pair that meets in a block")
     }
+
+    @Test("a pair meeting only in a broad block needs a second shared key; one narrow block is enough, and a sufficient pass still suffices alone")
+    func broadBlocks() {
+        // Four left records share a surname-initial key with x: that block is broad above 3.
+        let left = [
+            Self.record("a", [TokenName.blockSurnameInitial: "s", TokenName.dob: "d1"]),  // also shares dob with x
+            Self.record("b", [TokenName.blockSurnameInitial: "s"]),
+            Self.record("c", [TokenName.blockSurnameInitial: "s", TokenName.nhs: "n1"]),  // and the NHS number with x
+            Self.record("d", [TokenName.blockSurnameInitial: "s", TokenName.blockGivenDistrict: "g"]),  // and a narrow block with y
+        ]
+        let right = [
+            Self.record("x", [TokenName.blockSurnameInitial: "s", TokenName.dob: "d1", TokenName.nhs: "n1"]),
+            Self.record("y", [TokenName.blockGivenDistrict: "g"]),
+        ]
+        let passes = [TokenName.dob, TokenName.nhs, TokenName.blockSurnameInitial, TokenName.blockGivenDistrict]
+        func blocker(broad: Int) -> Blocker {
+            Blocker(configuration: BlockingConfiguration(
+                tokenPasses: passes, lshBands: 0, lshBitsPerBand: 0, maximumBlockSize: 50, sufficientPasses: [TokenName.nhs],
+                broadBlockSize: broad))
+        }
+        let all = [(0, 0), (1, 0), (2, 0), (3, 0), (3, 1)].map { CandidatePair(left: $0.0, right: $0.1) }
+        #expect(blocker(broad: 4).candidates(left: left, right: right).pairs == all, "a block of four is not broad at 4")
+        let broad = blocker(broad: 3)
+        #expect(broad.candidates(left: left, right: right).pairs == [(0, 0), (2, 0), (3, 1)].map { CandidatePair(left: $0.0, right: $0.1) })
+        // Shards of left records give the same pairs as the whole: a block's size is the whole block's.
+        let keyedLeft = broad.keyed(left), keyedRight = broad.keyed(right)
+        let shards: [Range<Int>] = [0..<2, 2..<4]
+        let sharded: [CandidatePair] = shards.flatMap { broad.candidates(left: keyedLeft, right: keyedRight, leftRecords: $0).pairs }
+        #expect(sharded == broad.candidates(left: left, right: right).pairs)
+        // Inside one set: the five records holding "s" make a broad block; a (dob) and x share two keys.
+        let within = broad.candidates(within: left + right).pairs
+        #expect(within.contains(CandidatePair(left: 0, right: 4)) && within.contains(CandidatePair(left: 2, right: 4)))
+        #expect(within.contains(CandidatePair(left: 3, right: 5)))
+        #expect(!within.contains(CandidatePair(left: 0, right: 1)) && !within.contains(CandidatePair(left: 1, right: 4)))
+        #expect(within.count == 3)
+    }
 }
